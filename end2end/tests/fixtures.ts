@@ -1,0 +1,57 @@
+// Every test runs with a watch on the console and the network: any console error or warning,
+// uncaught page error, or request to another origin fails the test.
+import { test as base, expect, Page } from '@playwright/test';
+
+export type Watch = { problems: string[]; foreignRequests: string[] };
+
+export class SeqmixPage {
+  constructor(readonly page: Page) {}
+
+  async open(query = '') {
+    await this.page.goto(`/${query}`);
+    await expect(this.page.getByTestId('app-ready')).toBeAttached({ timeout: 15_000 });
+  }
+
+  nav(view: string) {
+    return this.page.getByTestId(`nav-${view}`);
+  }
+
+  view(view: string) {
+    return this.page.getByTestId(`view-${view}`);
+  }
+
+  async show(view: string) {
+    await this.nav(view).click();
+    await expect(this.view(view)).toBeVisible();
+  }
+
+  async screenshot(name: string) {
+    await this.page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+  }
+}
+
+export const test = base.extend<{ app: SeqmixPage; watch: Watch }>({
+  watch: async ({ page, baseURL }, use) => {
+    const watch: Watch = { problems: [], foreignRequests: [] };
+    const origin = new URL(baseURL!).origin;
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') {
+        watch.problems.push(`${msg.type()}: ${msg.text()}`);
+      }
+    });
+    page.on('pageerror', (err) => watch.problems.push(`pageerror: ${err.message}`));
+    page.on('request', (req) => {
+      const url = req.url();
+      if (!url.startsWith('data:') && new URL(url).origin !== origin) watch.foreignRequests.push(url);
+    });
+    await use(watch);
+    expect(watch.problems, 'console errors or warnings').toEqual([]);
+    expect(watch.foreignRequests, 'requests to other origins').toEqual([]);
+  },
+  app: async ({ page, watch }, use) => {
+    void watch;
+    await use(new SeqmixPage(page));
+  },
+});
+
+export { expect };

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check; stops at the first failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "Lints (cargo clippy, warnings are errors)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+
+step "Native tests (cargo test)"
+cargo test
+
+step "Component tests in headless Chromium (wasm-bindgen-test)"
+export CHROMEDRIVER=/usr/bin/chromedriver
+cargo test --target wasm32-unknown-unknown --test browser
+
+step "Release build (trunk build --release)"
+trunk build --release
+
+step "Browser tests (Playwright, release build served on 127.0.0.1)"
+(cd end2end && npx playwright test)
+
+step "All checks passed"

@@ -1,0 +1,10 @@
+//! The computations every view draws: pure Rust + ndarray, no web dependency.
+//!
+//! Everything here is a pure function of its inputs (text, parameters, seed), so the
+//! UI can memoize it and tests can run it natively with `cargo test`.
+
+pub mod error;
+pub mod models;
+pub mod rng;
+pub mod scan;
+pub mod tokens;

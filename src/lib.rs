@@ -1,0 +1,6 @@
+//! seqmix: how sequence models mix information, visualized.
+//!
+//! `core` computes (pure Rust, tested natively); `ui` draws what the core returns.
+
+pub mod core;
+pub mod ui;

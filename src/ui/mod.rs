@@ -1,0 +1,6 @@
+//! Leptos components: the app shell, one file per view, shared widgets.
+
+pub mod app;
+pub mod state;
+pub mod views;
+pub mod widgets;

@@ -1,0 +1,63 @@
+//! State shared by every view, passed by context.
+
+use leptos::prelude::*;
+use ndarray::Array2;
+
+use crate::core::tokens::{embed, tokenize, Tokens};
+
+/// The example sentence the app opens with.
+pub const EXAMPLE_TEXT: &str =
+    "The cat that the dog chased ran up the old tree, and the dog waited below.";
+
+/// Default seed of every random weight and embedding.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// Default width of the token embeddings.
+pub const DEFAULT_D_MODEL: usize = 8;
+
+/// The sentence, the seed and the embedding width every view reads.
+#[derive(Clone, Copy)]
+pub struct SharedInput {
+    pub text: RwSignal<String>,
+    pub seed: RwSignal<u64>,
+    pub d_model: RwSignal<usize>,
+    /// Tokens of `text` (memoized on the text only).
+    pub tokens: Memo<Tokens>,
+    /// Embeddings `[L, d_model]` (memoized on tokens, width and seed).
+    pub embeddings: Memo<EmbeddingMatrix>,
+}
+
+/// An embedding matrix with the equality `Memo` needs to skip needless updates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmbeddingMatrix(pub Array2<f32>);
+
+impl SharedInput {
+    /// Creates the shared input signals with the app's defaults.
+    pub fn new() -> Self {
+        let text = RwSignal::new(EXAMPLE_TEXT.to_string());
+        let seed = RwSignal::new(DEFAULT_SEED);
+        let d_model = RwSignal::new(DEFAULT_D_MODEL);
+        let tokens = Memo::new(move |_| text.with(|t| tokenize(t)));
+        let embeddings = Memo::new(move |_| {
+            let (width, seed) = (d_model.get(), seed.get());
+            tokens.with(|t| EmbeddingMatrix(embed(&t.tokens, width, seed)))
+        });
+        SharedInput {
+            text,
+            seed,
+            d_model,
+            tokens,
+            embeddings,
+        }
+    }
+}
+
+impl Default for SharedInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Set to true by the first view once it has drawn real data.
+#[derive(Clone, Copy)]
+pub struct AppReady(pub RwSignal<bool>);

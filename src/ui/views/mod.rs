@@ -1,0 +1,26 @@
+//! The view registry: adding a view means adding one file and one line to `VIEWS`.
+
+use leptos::prelude::*;
+
+pub mod cost;
+pub mod fading;
+pub mod flow;
+pub mod scan;
+
+/// One entry of the navigation: its id (used in test ids and URLs), title and renderer.
+pub struct ViewEntry {
+    /// Short id: `nav-<id>` and `view-<id>` are its test ids.
+    pub id: &'static str,
+    /// Title shown in the navigation.
+    pub title: &'static str,
+    /// Builds the view.
+    pub render: fn() -> AnyView,
+}
+
+/// Every view, in navigation order.
+pub const VIEWS: &[ViewEntry] = &[flow::ENTRY, fading::ENTRY, scan::ENTRY, cost::ENTRY];
+
+/// The entry with this id, if any.
+pub fn find(id: &str) -> Option<&'static ViewEntry> {
+    VIEWS.iter().find(|entry| entry.id == id)
+}
