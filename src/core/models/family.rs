@@ -77,6 +77,7 @@ pub enum ModelConfig {
 
 /// The weights of one model of any family.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one value per model shown, never in bulk
 pub enum ModelParams {
     Cnn(cnn::Params),
     Transformer(transformer::Params),
@@ -145,7 +146,14 @@ impl ModelConfig {
 
     /// Range checks of the configuration for this width.
     pub fn validate(&self, d_model: usize) -> CoreResult<()> {
-        each_family!(self, ModelConfig, |m, c| c.validate(d_model))
+        match self {
+            ModelConfig::Cnn(c) => c.validate(d_model),
+            ModelConfig::Transformer(c) => c.validate(d_model),
+            ModelConfig::Rnn(c) => c.validate(d_model),
+            ModelConfig::LinearRnn(c) => c.validate(d_model),
+            ModelConfig::S4d(c) => c.validate(d_model),
+            ModelConfig::Mamba(c) => c.validate(d_model),
+        }
     }
 
     /// Counted cost of a forward pass over `len` tokens.

@@ -10,7 +10,7 @@
 //! ```
 
 pub mod cnn;
-// pub mod family; (after the nonlinear families land)
+pub mod family;
 pub mod linear_rnn;
 pub mod mamba;
 pub mod rnn;
