@@ -1,6 +1,7 @@
 //! Leptos components: the app shell, one file per view, shared widgets.
 
 pub mod app;
+pub mod charts;
 pub mod state;
 pub mod views;
 pub mod widgets;

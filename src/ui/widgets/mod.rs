@@ -2,3 +2,5 @@
 
 pub mod format;
 pub mod heatmap;
+pub mod player;
+pub mod slider;

@@ -1,0 +1,1 @@
+//! Chart of the cost view (lands with its issue).

@@ -1,0 +1,1 @@
+//! Chart of the fading view (lands with its issue).

@@ -1,0 +1,1 @@
+//! Chart of the scan view (lands with its issue).

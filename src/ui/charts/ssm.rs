@@ -1,0 +1,1 @@
+//! Chart of the ssm view (lands with its issue).

@@ -1,0 +1,114 @@
+//! The animation player: play/pause, step, back, reset and speed, with keyboard shortcuts
+//! (space, ←, →). Animation frames only move the step index; views draw the stored trace at it.
+
+use std::time::Duration;
+
+use leptos::ev;
+use leptos::prelude::*;
+
+/// Whether the user asked the system for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Whether a key event comes from a text field, where space and arrows belong to the field.
+fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// Player controls over `step` in `0..=total`.
+#[component]
+pub fn Player(
+    /// Current step (0 = nothing computed yet).
+    step: RwSignal<usize>,
+    /// Last step.
+    #[prop(into)]
+    total: Signal<usize>,
+    /// Label of the step counter, e.g. "step" or "level".
+    #[prop(default = "step")]
+    unit: &'static str,
+) -> impl IntoView {
+    let playing = RwSignal::new(false);
+    let speed: RwSignal<f64> = RwSignal::new(if prefers_reduced_motion() { 1.0 } else { 4.0 });
+    let forward = move || {
+        let last = total.get_untracked();
+        if step.get_untracked() < last {
+            step.update(|s| *s += 1);
+        } else {
+            playing.set(false);
+        }
+    };
+    let back = move || step.update(|s| *s = s.saturating_sub(1));
+    // Keep the step inside the range when the trace gets shorter.
+    Effect::new(move |_| {
+        let last = total.get();
+        if step.get_untracked() > last {
+            step.set(last);
+        }
+    });
+    // One interval while playing, restarted when the speed changes.
+    Effect::new(move |previous: Option<Option<IntervalHandle>>| {
+        if let Some(Some(handle)) = previous {
+            handle.clear();
+        }
+        if !playing.get() {
+            return None;
+        }
+        if step.get_untracked() >= total.get_untracked() {
+            step.set(0);
+        }
+        let period = Duration::from_secs_f64(1.0 / speed.get().clamp(0.25, 30.0));
+        set_interval_with_handle(forward, period).ok()
+    });
+    let keys = window_event_listener(ev::keydown, move |event| {
+        if typing_in_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        match event.key().as_str() {
+            " " => {
+                event.prevent_default();
+                playing.update(|p| *p = !*p);
+            }
+            "ArrowRight" => forward(),
+            "ArrowLeft" => back(),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    view! {
+        <div class="player" role="group" aria-label="Animation player">
+            <button data-testid="player-reset" title="Reset" on:click=move |_| { playing.set(false); step.set(0); }>"⏮"</button>
+            <button data-testid="player-back" title="Step back (←)" on:click=move |_| back()>"◀"</button>
+            <button data-testid="player-play" title="Play / pause (space)"
+                aria-pressed=move || playing.get().to_string()
+                on:click=move |_| playing.update(|p| *p = !*p)>
+                {move || if playing.get() { "⏸ pause" } else { "▶ play" }}
+            </button>
+            <button data-testid="player-step" title="Step forward (→)" on:click=move |_| forward()>"▶|"</button>
+            <span class="step-counter" data-testid="step-counter" aria-live="polite">
+                {move || format!("{unit} {} / {}", step.get(), total.get())}
+            </span>
+            <label class="speed">
+                "speed "
+                <input type="range" min="0.5" max="20" step="0.5" data-testid="slider-speed"
+                    prop:value=move || speed.get().to_string()
+                    aria-valuetext=move || format!("{} steps per second", speed.get())
+                    on:input:target=move |ev| {
+                        if let Ok(v) = ev.target().value().parse::<f64>() { speed.set(v.clamp(0.5, 20.0)) }
+                    }
+                />
+                {move || format!(" {}/s", speed.get())}
+            </label>
+        </div>
+    }
+}

@@ -1,0 +1,72 @@
+//! A labelled range slider with its unit and current value, keyboard accessible.
+
+use leptos::prelude::*;
+
+use super::format::display_number;
+
+/// A slider bound to `value`, clamped to `[min, max]`; `data-testid="slider-<param>"`.
+///
+/// With `log`, the thumb moves along log10 of the value (for quantities spanning decades,
+/// such as Δ); `min` must then be positive.
+#[component]
+pub fn Slider(
+    /// Text label shown before the slider.
+    label: &'static str,
+    /// Id used in `data-testid="slider-<param>"` and URLs.
+    param: &'static str,
+    /// Unit shown after the value ("" for none).
+    #[prop(default = "")]
+    unit: &'static str,
+    /// Smallest value.
+    min: f64,
+    /// Largest value.
+    max: f64,
+    /// Step between values (on the log10 scale when `log`).
+    step: f64,
+    /// The value the slider reads and writes.
+    value: RwSignal<f64>,
+    /// Log scale.
+    #[prop(optional)]
+    log: bool,
+) -> impl IntoView {
+    let to_position = move |v: f64| {
+        if log {
+            v.max(f64::MIN_POSITIVE).log10()
+        } else {
+            v
+        }
+    };
+    let from_position = move |p: f64| if log { 10f64.powf(p) } else { p };
+    let (low, high) = (to_position(min), to_position(max));
+    let id = format!("slider-{param}");
+    let shown = move || {
+        let v = value.get();
+        let text = display_number(v as f32);
+        if unit.is_empty() {
+            text
+        } else {
+            format!("{text} {unit}")
+        }
+    };
+    view! {
+        <div class="slider">
+            <label for=id.clone()>{label}</label>
+            <input
+                type="range"
+                id=id.clone()
+                data-testid=id
+                min=low
+                max=high
+                step=step
+                prop:value=move || to_position(value.get()).to_string()
+                aria-valuetext=shown
+                on:input:target=move |ev| {
+                    if let Ok(p) = ev.target().value().parse::<f64>() {
+                        value.set(from_position(p.clamp(low, high)).clamp(min, max));
+                    }
+                }
+            />
+            <output class="slider-value">{shown}</output>
+        </div>
+    }
+}
