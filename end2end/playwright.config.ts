@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 // The release build in ../dist is served by a loopback server that Playwright starts and stops.
-const port = 8090;
+const port = Number(process.env.E2E_PORT ?? 8090);
 
 export default defineConfig({
   testDir: './tests',
