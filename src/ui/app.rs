@@ -96,6 +96,11 @@ fn SentenceInput() -> impl IntoView {
                     "All weights are random draws from the seed (untrained)."
                 </span>
             </div>
+            <ol class="token-row" data-testid="token-row" aria-label="tokens">
+                {move || input.tokens.with(|t| t.tokens.iter().enumerate().map(|(i, token)| view! {
+                    <li class="token" data-index=i>{token.clone()}</li>
+                }).collect_view())}
+            </ol>
             <p class="notice" role="status" data-testid="text-notice">{token_notice}</p>
             <p class="notice" role="status">{move || seed_notice.get()}</p>
         </section>

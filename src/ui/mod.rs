@@ -2,6 +2,8 @@
 
 pub mod app;
 pub mod charts;
+pub mod influence;
+pub mod model_controls;
 pub mod state;
 pub mod views;
 pub mod widgets;

@@ -61,3 +61,34 @@ impl Default for SharedInput {
 /// Set to true by the first view once it has drawn real data.
 #[derive(Clone, Copy)]
 pub struct AppReady(pub RwSignal<bool>);
+
+/// A large immutable value shared between memos without cloning it: equal only to itself,
+/// so a memo holding it notifies readers exactly when it was recomputed.
+#[derive(Debug)]
+pub struct Shared<T>(pub std::sync::Arc<T>);
+
+impl<T> Shared<T> {
+    /// Wraps a freshly computed value.
+    pub fn new(value: T) -> Self {
+        Shared(std::sync::Arc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}

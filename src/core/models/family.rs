@@ -210,3 +210,43 @@ impl ModelParams {
         }
     }
 }
+
+/// A forward pass with its step trace, of any family.
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one value per model shown, never in bulk
+pub enum ModelRun {
+    Cnn(cnn::Run),
+    Transformer(transformer::Run),
+    Rnn(rnn::Run),
+    LinearRnn(linear_rnn::Run),
+    S4d(s4d::Run),
+    Mamba(mamba::Run),
+}
+
+impl ModelParams {
+    /// Forward pass with the trace the Flow view animates.
+    pub fn run(&self, x: ArrayView2<f32>) -> CoreResult<ModelRun> {
+        Ok(match self {
+            ModelParams::Cnn(p) => ModelRun::Cnn(cnn::run(p, x)?),
+            ModelParams::Transformer(p) => ModelRun::Transformer(transformer::run(p, x)?),
+            ModelParams::Rnn(p) => ModelRun::Rnn(rnn::run(p, x)?),
+            ModelParams::LinearRnn(p) => ModelRun::LinearRnn(linear_rnn::run(p, x)?),
+            ModelParams::S4d(p) => ModelRun::S4d(s4d::run(p, x)?),
+            ModelParams::Mamba(p) => ModelRun::Mamba(mamba::run(p, x)?),
+        })
+    }
+}
+
+impl ModelRun {
+    /// The outputs `[L, d_model]`.
+    pub fn outputs(&self) -> &Array2<f32> {
+        match self {
+            ModelRun::Cnn(r) => &r.y,
+            ModelRun::Transformer(r) => &r.y,
+            ModelRun::Rnn(r) => &r.y,
+            ModelRun::LinearRnn(r) => &r.y,
+            ModelRun::S4d(r) => &r.y,
+            ModelRun::Mamba(r) => &r.y,
+        }
+    }
+}

@@ -1,31 +1,47 @@
-//! A matrix drawn as an SVG grid of coloured cells, with a legend and a hover read-out.
+//! A matrix drawn as coloured cells on a canvas, with a legend, a hover read-out and an
+//! optional click callback. The values also sit in `data-values` (JSON) for tests and tools.
 //!
 //! Colours come from `colorous` (viridis: perceptually uniform and colour-blind safe for
 //! non-negative data; red–blue diverging for signed data).
 
+use leptos::html::Canvas;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::format::{display_number, matrix_json};
 
-/// Size of one cell in SVG units.
-const CELL: f64 = 10.0;
+/// Canvas pixels per cell (the canvas is scaled by CSS).
+const CELL: usize = 8;
 
-/// The CSS colour of `value` in `[low, high]` on the chosen scale.
-pub fn cell_colour(value: f32, low: f32, high: f32, diverging: bool) -> String {
-    if !value.is_finite() {
-        return "#ff00ff".to_string();
-    }
-    let t = if high > low {
-        ((value - low) / (high - low)).clamp(0.0, 1.0)
-    } else {
-        0.5
-    };
+/// Colour of a non-finite value: it is never drawn as if it were a number.
+const NON_FINITE: &str = "#ff00ff";
+
+/// The CSS colour of `value` at position `t ∈ [0, 1]` of the scale.
+fn scale_colour(t: f32, diverging: bool) -> String {
+    let t = f64::from(t.clamp(0.0, 1.0));
     let colour = if diverging {
-        colorous::RED_BLUE.eval_continuous(f64::from(1.0 - t))
+        colorous::RED_BLUE.eval_continuous(1.0 - t)
     } else {
-        colorous::VIRIDIS.eval_continuous(f64::from(t))
+        colorous::VIRIDIS.eval_continuous(t)
     };
     format!("#{colour:x}")
+}
+
+/// Where `value` falls on the scale `[low, high]`, linear or log10 (log: values ≤ 0 at 0).
+pub fn scale_position(value: f32, low: f32, high: f32, log: bool) -> f32 {
+    if log {
+        let floor = (high * 1e-6).max(f32::MIN_POSITIVE);
+        let (lo, hi) = (low.max(floor).log10(), high.max(floor).log10());
+        if hi > lo {
+            (value.max(floor).log10() - lo) / (hi - lo)
+        } else {
+            1.0
+        }
+    } else if high > low {
+        (value - low) / (high - low)
+    } else {
+        0.5
+    }
 }
 
 /// The range of the finite values; symmetric about 0 when `diverging`.
@@ -44,13 +60,45 @@ fn value_range(rows: &[Vec<f32>], diverging: bool) -> (f32, f32) {
     }
 }
 
+/// Draws the cells; returns nothing when the canvas has no 2-D context.
+fn draw(canvas: &web_sys::HtmlCanvasElement, rows: &[Vec<f32>], diverging: bool, log: bool) {
+    let cols = rows.first().map_or(0, Vec::len);
+    canvas.set_width((cols * CELL).max(1) as u32);
+    canvas.set_height((rows.len() * CELL).max(1) as u32);
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let (low, high) = value_range(rows, diverging);
+    for (i, row) in rows.iter().enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            let fill = if v.is_finite() {
+                scale_colour(scale_position(v, low, high, log && !diverging), diverging)
+            } else {
+                NON_FINITE.to_string()
+            };
+            ctx.set_fill_style_str(&fill);
+            ctx.fill_rect(
+                (j * CELL) as f64,
+                (i * CELL) as f64,
+                CELL as f64,
+                CELL as f64,
+            );
+        }
+    }
+}
+
 /// A heat map of `values` (rows × columns), rows labelled by `row_labels`.
 #[component]
 pub fn Heatmap(
     /// The matrix, one `Vec` per row.
     #[prop(into)]
     values: Signal<Vec<Vec<f32>>>,
-    /// One label per row (tokens).
+    /// One label per row and column (tokens).
     #[prop(into)]
     row_labels: Signal<Vec<String>>,
     /// `data-testid` of the figure.
@@ -60,53 +108,85 @@ pub fn Heatmap(
     /// Signed data: diverging colour scale centred on 0.
     #[prop(optional)]
     diverging: bool,
+    /// Log colour scale (non-negative data only).
+    #[prop(optional, into)]
+    log: Signal<bool>,
+    /// Called with (row, column) when a cell is clicked.
+    #[prop(optional)]
+    on_select: Option<Callback<(usize, usize)>>,
 ) -> impl IntoView {
+    let canvas_ref = NodeRef::<Canvas>::new();
     let (hovered, set_hovered) = signal(None::<(usize, usize)>);
     let range = Memo::new(move |_| values.with(|v| value_range(v, diverging)));
-    let cells = move || {
-        let (low, high) = range.get();
-        values.with(|rows| {
-            rows.iter()
-                .enumerate()
-                .flat_map(|(i, row)| {
-                    row.iter().enumerate().map(move |(j, &v)| {
-                        let fill = cell_colour(v, low, high, diverging);
-                        view! {
-                            <rect x=j as f64 * CELL y=i as f64 * CELL width=CELL height=CELL fill=fill
-                                on:mouseenter=move |_| set_hovered.set(Some((i, j))) />
-                        }
-                    })
-                })
-                .collect_view()
-        })
+    Effect::new(move |_| {
+        let log = log.get();
+        if let Some(canvas) = canvas_ref.get() {
+            values.with(|rows| draw(&canvas, rows, diverging, log));
+        }
+    });
+    let cell_at = move |ev: &web_sys::MouseEvent| -> Option<(usize, usize)> {
+        let canvas = canvas_ref.get()?;
+        let rect = canvas.get_bounding_client_rect();
+        let (rows, cols) = values.with(|v| (v.len(), v.first().map_or(0, Vec::len)));
+        if rect.width() <= 0.0 || rect.height() <= 0.0 {
+            return None;
+        }
+        let j = ((f64::from(ev.client_x()) - rect.left()) / rect.width() * cols as f64).floor();
+        let i = ((f64::from(ev.client_y()) - rect.top()) / rect.height() * rows as f64).floor();
+        (i >= 0.0 && j >= 0.0 && (i as usize) < rows && (j as usize) < cols)
+            .then_some((i as usize, j as usize))
     };
-    let size = move || values.with(|v| (v.first().map_or(0, Vec::len), v.len()));
     let readout = move || {
         hovered.get().and_then(|(i, j)| {
             let value = values.with(|v| v.get(i).and_then(|r| r.get(j)).copied())?;
-            let label = row_labels.with(|l| l.get(i).cloned().unwrap_or_default());
+            let label = |k: usize| row_labels.with(|l| l.get(k).cloned().unwrap_or_default());
             Some(format!(
-                "row {i} ({label}), column {j}: {}",
+                "output {i} “{}” ← input {j} “{}”: {}",
+                label(i),
+                label(j),
                 display_number(value)
             ))
         })
     };
     view! {
         <figure class="heatmap" data-testid=test_id data-values=move || values.with(|v| matrix_json(v))>
-            <svg
-                viewBox=move || { let (c, r) = size(); format!("0 0 {} {}", c as f64 * CELL, r as f64 * CELL) }
-                role="img" aria-label=caption
+            <canvas
+                node_ref=canvas_ref
+                role="img"
+                aria-label=caption
+                on:mousemove=move |ev| set_hovered.set(cell_at(&ev))
                 on:mouseleave=move |_| set_hovered.set(None)
-            >
-                {cells}
-            </svg>
+                on:click=move |ev| {
+                    if let (Some(cb), Some(cell)) = (on_select, cell_at(&ev)) {
+                        cb.run(cell);
+                    }
+                }
+            ></canvas>
             <figcaption>
                 {caption}
                 <span class="legend">
-                    {move || { let (lo, hi) = range.get(); format!(" · scale {} to {}", display_number(lo), display_number(hi)) }}
+                    {move || {
+                        let (lo, hi) = range.get();
+                        format!(" · colour from {} (dark) to {} (bright); magenta = overflow/NaN", display_number(lo), display_number(hi))
+                    }}
                 </span>
                 <output class="readout">{move || readout().unwrap_or_default()}</output>
             </figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_scale_puts_decades_evenly() {
+        // 1e-2, 1e-1, 1 on a log scale from 1e-2 to 1: positions 0, 1/2, 1.
+        let p = |v| scale_position(v, 1e-2, 1.0, true);
+        assert!((p(1e-2) - 0.0).abs() < 1e-6);
+        assert!((p(1e-1) - 0.5).abs() < 1e-6);
+        assert!((p(1.0) - 1.0).abs() < 1e-6);
+        assert!((scale_position(0.25, 0.0, 1.0, false) - 0.25).abs() < 1e-6);
     }
 }

@@ -1,5 +1,6 @@
 //! Widgets shared by the views.
 
+pub mod flow_diagram;
 pub mod format;
 pub mod heatmap;
 pub mod player;

@@ -87,7 +87,7 @@ pub fn Player(
     on_cleanup(move || keys.remove());
     view! {
         <div class="player" role="group" aria-label="Animation player">
-            <button data-testid="player-reset" title="Reset" on:click=move |_| { playing.set(false); step.set(0); }>"⏮"</button>
+            <button data-testid="player-reset" title="Reset to step 0" on:click=move |_| { playing.set(false); step.set(0); }>"reset"</button>
             <button data-testid="player-back" title="Step back (←)" on:click=move |_| back()>"◀"</button>
             <button data-testid="player-play" title="Play / pause (space)"
                 aria-pressed=move || playing.get().to_string()

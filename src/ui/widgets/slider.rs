@@ -41,7 +41,12 @@ pub fn Slider(
     let id = format!("slider-{param}");
     let shown = move || {
         let v = value.get();
-        let text = display_number(v as f32);
+        // Whole-number sliders (layers, kernel…) show whole numbers.
+        let text = if step >= 1.0 && !log {
+            format!("{}", v.round())
+        } else {
+            display_number(v as f32)
+        };
         if unit.is_empty() {
             text
         } else {

@@ -1,0 +1,306 @@
+//! The Flow view's diagram: which node feeds which at each animation step, built from the
+//! models' real structure and traces.
+//!
+//! Nodes are (row, position): row 0 holds the tokens, the rows above hold what each step
+//! computes (a CNN or transformer layer, the recurrent state, a scan level). Step k (1-based)
+//! is the k-th set of computations that must run one after another:
+//! CNN and transformer: one step per layer; a recurrence stepped in time: one step per token;
+//! a linear recurrence by the Hillis–Steele scan: one step per level, ⌈log₂ L⌉ in all.
+
+use ndarray::Array3;
+
+use super::models::ceil_log2;
+use super::scan::{self, Algorithm};
+
+/// How a linear recurrence is computed in the diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlowMode {
+    /// One time step after another: L steps.
+    Sequential,
+    /// Hillis–Steele parallel scan: ⌈log₂ L⌉ steps.
+    Scan,
+}
+
+/// One arrow: `from` feeds `to`, both as (row, position), with a weight in [0, 1] for drawing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlowEdge {
+    pub from: (usize, usize),
+    pub to: (usize, usize),
+    pub weight: f32,
+}
+
+/// What one animation step computes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowStep {
+    /// Short description, e.g. "layer 2" or "token 5".
+    pub label: String,
+    /// Every dependency computed at this step.
+    pub edges: Vec<FlowEdge>,
+}
+
+/// The whole diagram of one model on one sequence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowDiagram {
+    /// Sequence length L (positions per row).
+    pub len: usize,
+    /// Row labels, bottom-up; row 0 is the tokens.
+    pub rows: Vec<String>,
+    /// Steps in order; `steps.len()` is the number of sequential steps.
+    pub steps: Vec<FlowStep>,
+}
+
+impl FlowDiagram {
+    /// Which nodes carry information from token `source` after the first `upto` steps:
+    /// `[rows][len]`. A node is reached when any edge into it comes from a reached node
+    /// (residual and pass-through connections are edges too).
+    pub fn reach(&self, source: usize, upto: usize) -> Vec<Vec<bool>> {
+        let mut reached = vec![vec![false; self.len]; self.rows.len()];
+        if source < self.len {
+            reached[0][source] = true;
+        }
+        for step in self.steps.iter().take(upto) {
+            // Edges of one step read only rows finished earlier, so one pass suffices for
+            // layered diagrams; the chain reads its own row at the previous position, which
+            // is finished because edges are listed in time order.
+            for edge in &step.edges {
+                if reached[edge.from.0][edge.from.1] {
+                    reached[edge.to.0][edge.to.1] = true;
+                }
+            }
+        }
+        reached
+    }
+
+    /// Which nodes are computed after the first `upto` steps: `[rows][len]` (row 0 always).
+    pub fn computed(&self, upto: usize) -> Vec<Vec<bool>> {
+        let mut done = vec![vec![false; self.len]; self.rows.len()];
+        done[0].iter_mut().for_each(|d| *d = true);
+        for edge in self.steps.iter().take(upto).flat_map(|s| &s.edges) {
+            done[edge.to.0][edge.to.1] = true;
+        }
+        done
+    }
+
+    /// The inputs that reach output position `target` of the top row after all steps.
+    pub fn receptive_set(&self, target: usize) -> Vec<usize> {
+        let top = self.rows.len() - 1;
+        let all = self.steps.len();
+        (0..self.len)
+            .filter(|&j| {
+                self.reach(j, all)[top]
+                    .get(target)
+                    .copied()
+                    .unwrap_or(false)
+            })
+            .collect()
+    }
+}
+
+/// A CNN: one row per layer; output t of layer ℓ reads positions t − m·dil_ℓ, m < kernel.
+pub fn cnn_diagram(len: usize, kernel: usize, dilations: &[usize]) -> FlowDiagram {
+    let mut rows = vec!["tokens".to_string()];
+    let mut steps = Vec::with_capacity(dilations.len());
+    for (layer, &dil) in dilations.iter().enumerate() {
+        rows.push(format!("layer {}", layer + 1));
+        let mut edges = Vec::new();
+        for t in 0..len {
+            for m in 0..kernel {
+                if let Some(src) = t.checked_sub(m * dil) {
+                    edges.push(FlowEdge {
+                        from: (layer, src),
+                        to: (layer + 1, t),
+                        weight: 1.0,
+                    });
+                }
+            }
+        }
+        steps.push(FlowStep {
+            label: format!("layer {} (dilation {dil})", layer + 1),
+            edges,
+        });
+    }
+    FlowDiagram { len, rows, steps }
+}
+
+/// A transformer: one row per layer; query i reads every key j ≤ i with its attention weight
+/// (head `head`, or the mean over heads when `None`). `attention[ℓ]` is `[heads, L, L]`.
+pub fn transformer_diagram(attention: &[Array3<f32>], head: Option<usize>) -> FlowDiagram {
+    let len = attention.first().map_or(0, |a| a.shape()[1]);
+    let mut rows = vec!["tokens".to_string()];
+    let mut steps = Vec::with_capacity(attention.len());
+    for (layer, weights) in attention.iter().enumerate() {
+        rows.push(format!("layer {}", layer + 1));
+        let heads = weights.shape()[0];
+        let mut edges = Vec::with_capacity(len * (len + 1) / 2);
+        for i in 0..len {
+            for j in 0..=i {
+                let weight = match head {
+                    Some(h) if h < heads => weights[[h, i, j]],
+                    _ => (0..heads).map(|h| weights[[h, i, j]]).sum::<f32>() / heads.max(1) as f32,
+                };
+                edges.push(FlowEdge {
+                    from: (layer, j),
+                    to: (layer + 1, i),
+                    weight,
+                });
+            }
+        }
+        steps.push(FlowStep {
+            label: format!("layer {}: all positions at once", layer + 1),
+            edges,
+        });
+    }
+    FlowDiagram { len, rows, steps }
+}
+
+/// A recurrence stepped in time: h_t reads x_t and h_{t−1}; one step per token.
+pub fn chain_diagram(len: usize) -> FlowDiagram {
+    let steps = (0..len)
+        .map(|t| {
+            let mut edges = vec![FlowEdge {
+                from: (0, t),
+                to: (1, t),
+                weight: 1.0,
+            }];
+            if t > 0 {
+                edges.push(FlowEdge {
+                    from: (1, t - 1),
+                    to: (1, t),
+                    weight: 1.0,
+                });
+            }
+            FlowStep {
+                label: format!("token {}", t + 1),
+                edges,
+            }
+        })
+        .collect();
+    FlowDiagram {
+        len,
+        rows: vec!["tokens".to_string(), "state".to_string()],
+        steps,
+    }
+}
+
+/// A linear recurrence by the Hillis–Steele scan, read from the scan's own trace: row s holds
+/// the prefixes after level s; each combine is two edges, a node left alone passes through.
+pub fn scan_diagram(len: usize) -> FlowDiagram {
+    // The structure does not depend on the values: scan ones to get the trace.
+    let ones = vec![1.0_f32; len];
+    let run = scan::scan(Algorithm::HillisSteele, &ones, &ones, true);
+    let mut rows = vec!["tokens".to_string()];
+    let mut steps = Vec::with_capacity(run.trace.levels.len());
+    for (index, level) in run.trace.levels.iter().enumerate() {
+        let (below, above) = (index, index + 1);
+        rows.push(format!("level {above}"));
+        let mut combined = vec![false; len];
+        let mut edges = Vec::with_capacity(2 * len);
+        for c in &level.combines {
+            combined[c.dest] = true;
+            edges.push(FlowEdge {
+                from: (below, c.earlier.node),
+                to: (above, c.dest),
+                weight: 1.0,
+            });
+            edges.push(FlowEdge {
+                from: (below, c.later.node),
+                to: (above, c.dest),
+                weight: 1.0,
+            });
+        }
+        for (t, _) in combined.iter().enumerate().filter(|(_, done)| !**done) {
+            edges.push(FlowEdge {
+                from: (below, t),
+                to: (above, t),
+                weight: 0.3,
+            });
+        }
+        let offset = 1usize << index;
+        steps.push(FlowStep {
+            label: format!("level {above}: combine with the prefix {offset} back"),
+            edges,
+        });
+    }
+    debug_assert_eq!(steps.len(), ceil_log2(len) as usize);
+    FlowDiagram { len, rows, steps }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array3;
+
+    #[test]
+    fn cnn_one_layer_kernel_three_reaches_the_last_three_tokens() {
+        let d = cnn_diagram(10, 3, &[1]);
+        assert_eq!(d.steps.len(), 1);
+        assert_eq!(d.receptive_set(7), vec![5, 6, 7]);
+        assert_eq!(d.receptive_set(0), vec![0]);
+    }
+
+    #[test]
+    fn cnn_receptive_field_grows_with_layers_and_dilation() {
+        // Three layers, kernel 3, dilations 1, 2, 4: RF = 1 + 2·(1 + 2 + 4) = 15.
+        let d = cnn_diagram(40, 3, &[1, 2, 4]);
+        let set = d.receptive_set(30);
+        assert_eq!(set, (16..=30).collect::<Vec<_>>());
+        // After one step only the first layer is reached from token 28: outputs 28..=30.
+        let reach = d.reach(28, 1);
+        assert_eq!(
+            (0..40).filter(|&t| reach[1][t]).collect::<Vec<_>>(),
+            vec![28, 29, 30]
+        );
+    }
+
+    #[test]
+    fn transformer_connects_every_earlier_position_in_one_step() {
+        let (len, heads) = (6, 2);
+        let mut attn = Array3::<f32>::zeros((heads, len, len));
+        for h in 0..heads {
+            for i in 0..len {
+                for j in 0..=i {
+                    attn[[h, i, j]] = 1.0 / (i + 1) as f32;
+                }
+            }
+        }
+        let d = transformer_diagram(&[attn], None);
+        assert_eq!(d.steps.len(), 1);
+        assert_eq!(d.steps[0].edges.len(), len * (len + 1) / 2);
+        assert_eq!(d.receptive_set(5), (0..6).collect::<Vec<_>>());
+        let reach = d.reach(0, 1);
+        assert!(reach[1].iter().all(|&r| r));
+    }
+
+    #[test]
+    fn chain_needs_one_step_per_token() {
+        let d = chain_diagram(5);
+        assert_eq!(d.steps.len(), 5);
+        assert_eq!(d.receptive_set(4), vec![0, 1, 2, 3, 4]);
+        // After 3 steps token 0 has reached states 0, 1, 2 only.
+        let reach = d.reach(0, 3);
+        assert_eq!(reach[1], vec![true, true, true, false, false]);
+    }
+
+    #[test]
+    fn scan_needs_ceil_log2_steps_and_reaches_every_prefix() {
+        for (len, levels) in [(1, 0), (2, 1), (5, 3), (8, 3), (13, 4), (64, 6)] {
+            let d = scan_diagram(len);
+            assert_eq!(d.steps.len(), levels, "L = {len}");
+            for target in 0..len {
+                assert_eq!(
+                    d.receptive_set(target),
+                    (0..=target).collect::<Vec<_>>(),
+                    "L = {len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scan_level_one_combines_neighbours() {
+        let d = scan_diagram(4);
+        let reach = d.reach(1, 1);
+        // Level 1 combines (t−1, t): token 1 reaches positions 1 and 2 only.
+        assert_eq!(reach[1], vec![false, true, true, false]);
+    }
+}

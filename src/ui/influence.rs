@@ -1,0 +1,145 @@
+//! Exact influence matrices computed off the frame path: one column at a time, yielding to
+//! the browser every few milliseconds, the heat map filling in as columns finish. A newer
+//! request cancels stale work.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use ndarray::Array2;
+
+use crate::core::models::family::ModelParams;
+use crate::core::models::mamba;
+use crate::ui::state::Shared;
+
+/// Work done per slice before yielding, in milliseconds (well under one 16 ms frame).
+const SLICE_MS: f64 = 6.0;
+
+/// Which influence to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InfluenceKind {
+    /// I[i, j] = ‖∂y_i/∂x_j‖_F, the full Jacobian.
+    Full,
+    /// Mamba only: the hidden attention (Δ, B, C held fixed).
+    Hidden,
+}
+
+/// The matrix as far as it is computed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InfluenceState {
+    /// `[L][L]`, columns `0..done` filled, the rest 0.
+    pub values: Vec<Vec<f32>>,
+    /// Columns finished.
+    pub done: usize,
+    /// Why it could not be computed.
+    pub error: Option<String>,
+}
+
+impl InfluenceState {
+    /// Whether every column is in.
+    pub fn complete(&self) -> bool {
+        self.error.is_none() && self.done == self.values.len()
+    }
+}
+
+/// Milliseconds since page load.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+struct Job {
+    params: Shared<ModelParams>,
+    x: Shared<Array2<f32>>,
+    out: RwSignal<InfluenceState>,
+    generation: StoredValue<u64>,
+    mine: u64,
+    values: RefCell<Vec<Vec<f32>>>,
+}
+
+/// Starts computing the influence of `params` on `x` into `out`, cancelling earlier jobs
+/// that share `generation`.
+pub fn start(
+    params: Shared<ModelParams>,
+    x: Shared<Array2<f32>>,
+    kind: InfluenceKind,
+    out: RwSignal<InfluenceState>,
+    generation: StoredValue<u64>,
+) {
+    let mine = generation.get_value().wrapping_add(1);
+    generation.set_value(mine);
+    let len = x.nrows();
+    if let (InfluenceKind::Hidden, ModelParams::Mamba(p)) = (kind, &*params) {
+        let state = match mamba::hidden_influence(p, x.view()) {
+            Ok(m) => InfluenceState {
+                done: len,
+                values: rows_of(&m),
+                error: None,
+            },
+            Err(e) => InfluenceState {
+                error: Some(e.to_string()),
+                ..Default::default()
+            },
+        };
+        out.set(state);
+        return;
+    }
+    let values = RefCell::new(vec![vec![0.0; len]; len]);
+    out.set(InfluenceState {
+        values: values.borrow().clone(),
+        done: 0,
+        error: None,
+    });
+    let job = Rc::new(Job {
+        params,
+        x,
+        out,
+        generation,
+        mine,
+        values,
+    });
+    set_timeout(move || slice(job, 0), Duration::ZERO);
+}
+
+fn rows_of(m: &Array2<f32>) -> Vec<Vec<f32>> {
+    m.rows().into_iter().map(|r| r.to_vec()).collect()
+}
+
+fn slice(job: Rc<Job>, mut column: usize) {
+    if job.generation.try_get_value() != Some(job.mine) {
+        return; // stale: a newer request took over, or the view is gone
+    }
+    let len = job.x.nrows();
+    let start = now_ms();
+    while column < len && now_ms() - start < SLICE_MS {
+        match job
+            .params
+            .influence_columns(job.x.view(), column..column + 1)
+        {
+            Ok(col) => {
+                let mut values = job.values.borrow_mut();
+                for (i, row) in values.iter_mut().enumerate() {
+                    row[column] = col[[i, 0]];
+                }
+            }
+            Err(e) => {
+                job.out.set(InfluenceState {
+                    error: Some(e.to_string()),
+                    ..Default::default()
+                });
+                return;
+            }
+        }
+        column += 1;
+    }
+    job.out.set(InfluenceState {
+        values: job.values.borrow().clone(),
+        done: column,
+        error: None,
+    });
+    if column < len {
+        set_timeout(move || slice(job, column), Duration::ZERO);
+    }
+}

@@ -1,0 +1,408 @@
+//! Every hyper-parameter of one model as a signal, the sliders that move them, presets and
+//! "reset to defaults". The configuration is derived from the knobs, never stored twice.
+
+use leptos::prelude::*;
+
+use crate::core::models::family::{Family, ModelConfig};
+use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
+use crate::ui::widgets::slider::Slider;
+
+/// The knobs of one model pane. Numbers are `f64` because the sliders speak `f64`.
+#[derive(Clone, Copy)]
+pub struct ModelKnobs {
+    pub family: RwSignal<Family>,
+    pub cnn_layers: RwSignal<f64>,
+    pub cnn_kernel: RwSignal<f64>,
+    pub cnn_dilated: RwSignal<bool>,
+    pub cnn_residual: RwSignal<bool>,
+    pub tf_layers: RwSignal<f64>,
+    pub tf_heads: RwSignal<f64>,
+    pub tf_temperature: RwSignal<f64>,
+    pub rnn_hidden: RwSignal<f64>,
+    pub rnn_radius: RwSignal<f64>,
+    pub lin_states: RwSignal<f64>,
+    pub lin_r: RwSignal<f64>,
+    pub lin_theta: RwSignal<f64>,
+    pub lin_spread: RwSignal<bool>,
+    pub s4d_lin: RwSignal<bool>,
+    pub s4d_states: RwSignal<f64>,
+    pub s4d_delta: RwSignal<f64>,
+    pub mamba_expand: RwSignal<f64>,
+    pub mamba_state: RwSignal<f64>,
+    pub mamba_conv: RwSignal<f64>,
+    pub mamba_bias: RwSignal<f64>,
+    pub mamba_selectivity: RwSignal<f64>,
+}
+
+/// Largest head count ≤ `wanted` that divides `d_model` (1 always does).
+pub fn valid_heads(wanted: usize, d_model: usize) -> usize {
+    (1..=wanted.max(1))
+        .rev()
+        .find(|&h| d_model.is_multiple_of(h))
+        .unwrap_or(1)
+}
+
+/// A slider value as a whole number within `[min, max]`.
+fn whole(value: f64, min: usize, max: usize) -> usize {
+    if value.is_finite() {
+        (value.round() as i64).clamp(min as i64, max as i64) as usize
+    } else {
+        min
+    }
+}
+
+impl ModelKnobs {
+    /// Knobs at the defaults, showing `family`.
+    pub fn new(family: Family) -> Self {
+        let knobs = ModelKnobs {
+            family: RwSignal::new(family),
+            cnn_layers: RwSignal::new(0.0),
+            cnn_kernel: RwSignal::new(0.0),
+            cnn_dilated: RwSignal::new(false),
+            cnn_residual: RwSignal::new(true),
+            tf_layers: RwSignal::new(0.0),
+            tf_heads: RwSignal::new(0.0),
+            tf_temperature: RwSignal::new(0.0),
+            rnn_hidden: RwSignal::new(0.0),
+            rnn_radius: RwSignal::new(0.0),
+            lin_states: RwSignal::new(0.0),
+            lin_r: RwSignal::new(0.0),
+            lin_theta: RwSignal::new(0.0),
+            lin_spread: RwSignal::new(false),
+            s4d_lin: RwSignal::new(false),
+            s4d_states: RwSignal::new(0.0),
+            s4d_delta: RwSignal::new(0.0),
+            mamba_expand: RwSignal::new(0.0),
+            mamba_state: RwSignal::new(0.0),
+            mamba_conv: RwSignal::new(0.0),
+            mamba_bias: RwSignal::new(0.0),
+            mamba_selectivity: RwSignal::new(0.0),
+        };
+        for family in Family::ALL {
+            knobs.load(&ModelConfig::default_for(family));
+        }
+        knobs
+    }
+
+    /// Sets the knobs of `config`'s family to its values (presets, reset).
+    pub fn load(&self, config: &ModelConfig) {
+        match config {
+            ModelConfig::Cnn(c) => {
+                self.cnn_layers.set(c.layers as f64);
+                self.cnn_kernel.set(c.kernel as f64);
+                self.cnn_dilated
+                    .set(c.dilation == cnn::Dilation::Exponential);
+                self.cnn_residual.set(c.residual);
+            }
+            ModelConfig::Transformer(c) => {
+                self.tf_layers.set(c.layers as f64);
+                self.tf_heads.set(c.heads as f64);
+                self.tf_temperature.set(f64::from(c.temperature));
+            }
+            ModelConfig::Rnn(c) => {
+                self.rnn_hidden.set(c.hidden as f64);
+                self.rnn_radius.set(f64::from(c.spectral_radius));
+            }
+            ModelConfig::LinearRnn(c) => {
+                self.lin_states.set(c.states as f64);
+                self.lin_r.set(f64::from(c.r));
+                self.lin_theta.set(f64::from(c.theta));
+                self.lin_spread.set(c.spread);
+            }
+            ModelConfig::S4d(c) => {
+                self.s4d_lin.set(c.variant == s4d::Variant::Lin);
+                self.s4d_states.set(c.states as f64);
+                self.s4d_delta.set(f64::from(c.delta));
+            }
+            ModelConfig::Mamba(c) => {
+                self.mamba_expand.set(c.expand as f64);
+                self.mamba_state.set(c.d_state as f64);
+                self.mamba_conv.set(c.d_conv as f64);
+                self.mamba_bias.set(f64::from(c.delta_bias_shift));
+                self.mamba_selectivity.set(f64::from(c.selectivity));
+            }
+        }
+    }
+
+    /// The configuration the knobs describe for this width (tracks the knobs it reads).
+    pub fn config(&self, d_model: usize) -> ModelConfig {
+        match self.family.get() {
+            Family::Cnn => ModelConfig::Cnn(cnn::Config {
+                layers: whole(self.cnn_layers.get(), 1, 8),
+                kernel: whole(self.cnn_kernel.get(), 2, 9),
+                dilation: if self.cnn_dilated.get() {
+                    cnn::Dilation::Exponential
+                } else {
+                    cnn::Dilation::Fixed
+                },
+                residual: self.cnn_residual.get(),
+                ..Default::default()
+            }),
+            Family::Transformer => ModelConfig::Transformer(transformer::Config {
+                layers: whole(self.tf_layers.get(), 1, 4),
+                heads: valid_heads(whole(self.tf_heads.get(), 1, 4), d_model),
+                temperature: self.tf_temperature.get().clamp(0.05, 10.0) as f32,
+            }),
+            Family::Rnn => ModelConfig::Rnn(rnn::Config {
+                hidden: whole(self.rnn_hidden.get(), 2, 32),
+                spectral_radius: self.rnn_radius.get().clamp(0.1, 2.0) as f32,
+            }),
+            Family::LinearRnn => ModelConfig::LinearRnn(linear_rnn::Config {
+                states: whole(self.lin_states.get(), 1, 32),
+                r: self.lin_r.get().clamp(0.0, 1.05) as f32,
+                theta: self.lin_theta.get().clamp(0.0, std::f64::consts::PI) as f32,
+                spread: self.lin_spread.get(),
+                ..Default::default()
+            }),
+            Family::S4d => {
+                let lin = self.s4d_lin.get();
+                let states = whole(self.s4d_states.get(), 2, 64);
+                ModelConfig::S4d(s4d::Config {
+                    variant: if lin {
+                        s4d::Variant::Lin
+                    } else {
+                        s4d::Variant::Real
+                    },
+                    // S4D-Lin needs conjugate pairs: an even state count.
+                    states: if lin { states & !1 } else { states },
+                    delta: self.s4d_delta.get().clamp(1e-3, 10.0) as f32,
+                    ..Default::default()
+                })
+            }
+            Family::Mamba => ModelConfig::Mamba(mamba::Config {
+                expand: whole(self.mamba_expand.get(), 1, 4),
+                d_state: whole(self.mamba_state.get(), 1, 32),
+                d_conv: whole(self.mamba_conv.get(), 1, 8),
+                delta_bias_shift: self.mamba_bias.get().clamp(-10.0, 10.0) as f32,
+                selectivity: self.mamba_selectivity.get().clamp(0.0, 10.0) as f32,
+                ..Default::default()
+            }),
+        }
+    }
+}
+
+/// Named presets of a family: (name, configuration).
+pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
+    match family {
+        Family::Cnn => vec![
+            (
+                "shallow",
+                ModelConfig::Cnn(cnn::Config {
+                    layers: 1,
+                    kernel: 3,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "deep",
+                ModelConfig::Cnn(cnn::Config {
+                    layers: 6,
+                    kernel: 3,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "dilated",
+                ModelConfig::Cnn(cnn::Config {
+                    layers: 4,
+                    kernel: 2,
+                    dilation: cnn::Dilation::Exponential,
+                    ..Default::default()
+                }),
+            ),
+        ],
+        Family::Transformer => vec![
+            (
+                "sharp attention",
+                ModelConfig::Transformer(transformer::Config {
+                    temperature: 0.1,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "uniform attention",
+                ModelConfig::Transformer(transformer::Config {
+                    temperature: 10.0,
+                    ..Default::default()
+                }),
+            ),
+        ],
+        Family::Rnn => vec![
+            (
+                "short memory",
+                ModelConfig::Rnn(rnn::Config {
+                    spectral_radius: 0.3,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "long memory",
+                ModelConfig::Rnn(rnn::Config {
+                    spectral_radius: 1.0,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "exploding",
+                ModelConfig::Rnn(rnn::Config {
+                    spectral_radius: 2.0,
+                    ..Default::default()
+                }),
+            ),
+        ],
+        Family::LinearRnn => vec![
+            (
+                "short memory",
+                ModelConfig::LinearRnn(linear_rnn::Config {
+                    r: 0.5,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "long memory",
+                ModelConfig::LinearRnn(linear_rnn::Config {
+                    r: 0.99,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "oscillating",
+                ModelConfig::LinearRnn(linear_rnn::Config {
+                    r: 0.95,
+                    theta: 1.5,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "exploding",
+                ModelConfig::LinearRnn(linear_rnn::Config {
+                    r: 1.05,
+                    ..Default::default()
+                }),
+            ),
+        ],
+        Family::S4d => vec![
+            (
+                "short memory (Δ = 1)",
+                ModelConfig::S4d(s4d::Config {
+                    delta: 1.0,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "long memory (Δ = 0.01)",
+                ModelConfig::S4d(s4d::Config {
+                    delta: 0.01,
+                    ..Default::default()
+                }),
+            ),
+        ],
+        Family::Mamba => vec![
+            (
+                "remember (small Δ)",
+                ModelConfig::Mamba(mamba::Config {
+                    delta_bias_shift: -4.0,
+                    ..Default::default()
+                }),
+            ),
+            (
+                "reset (large Δ)",
+                ModelConfig::Mamba(mamba::Config {
+                    delta_bias_shift: 4.0,
+                    ..Default::default()
+                }),
+            ),
+        ],
+    }
+}
+
+/// A labelled checkbox with `data-testid="toggle-<param>"`.
+#[component]
+pub fn Toggle(label: &'static str, param: &'static str, value: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="toggle">
+            <input type="checkbox" data-testid=format!("toggle-{param}")
+                prop:checked=move || value.get()
+                on:change:target=move |ev| value.set(ev.target().checked()) />
+            {label}
+        </label>
+    }
+}
+
+/// The sliders of the selected family, its presets and "reset to defaults".
+#[component]
+pub fn ModelControls(knobs: ModelKnobs) -> impl IntoView {
+    let k = knobs;
+    let sliders = move || {
+        match k.family.get() {
+        Family::Cnn => view! {
+            <Slider label="layers" param="layers" min=1.0 max=8.0 step=1.0 value=k.cnn_layers />
+            <Slider label="kernel" param="kernel" unit="taps" min=2.0 max=9.0 step=1.0 value=k.cnn_kernel />
+            <Toggle label="dilation 2^ℓ" param="dilation" value=k.cnn_dilated />
+            <Toggle label="residual" param="residual" value=k.cnn_residual />
+        }.into_any(),
+        Family::Transformer => view! {
+            <Slider label="layers" param="layers" min=1.0 max=4.0 step=1.0 value=k.tf_layers />
+            <Slider label="heads (divides d_model)" param="heads" min=1.0 max=4.0 step=1.0 value=k.tf_heads />
+            <Slider label="temperature τ" param="temperature" min=0.05 max=10.0 step=0.01 value=k.tf_temperature log=true />
+        }.into_any(),
+        Family::Rnn => view! {
+            <Slider label="hidden size" param="hidden" min=2.0 max=32.0 step=1.0 value=k.rnn_hidden />
+            <Slider label="spectral radius ρ(W)" param="radius" min=0.1 max=2.0 step=0.01 value=k.rnn_radius />
+        }.into_any(),
+        Family::LinearRnn => view! {
+            <Slider label="complex states" param="states" min=1.0 max=32.0 step=1.0 value=k.lin_states />
+            <Slider label="decay r = |λ|" param="r" min=0.0 max=1.05 step=0.01 value=k.lin_r />
+            <Slider label="rotation θ" param="theta" unit="rad" min=0.0 max=std::f64::consts::PI step=0.01 value=k.lin_theta />
+            <Toggle label="spread r, θ across states" param="spread" value=k.lin_spread />
+        }.into_any(),
+        Family::S4d => view! {
+            <Toggle label="S4D-Lin (complex A) instead of S4D-Real" param="s4d-lin" value=k.s4d_lin />
+            <Slider label="state size N" param="states" min=2.0 max=64.0 step=1.0 value=k.s4d_states />
+            <Slider label="step Δ" param="delta" min=0.001 max=10.0 step=0.01 value=k.s4d_delta log=true />
+        }.into_any(),
+        Family::Mamba => view! {
+            <Slider label="expand" param="expand" unit="×" min=1.0 max=4.0 step=1.0 value=k.mamba_expand />
+            <Slider label="state size N" param="states" min=1.0 max=32.0 step=1.0 value=k.mamba_state />
+            <Slider label="conv kernel" param="conv" min=1.0 max=8.0 step=1.0 value=k.mamba_conv />
+            <Slider label="Δ bias shift" param="delta-bias" min=-10.0 max=10.0 step=0.1 value=k.mamba_bias />
+            <Slider label="selectivity (scales W_Δ)" param="selectivity" min=0.0 max=10.0 step=0.1 value=k.mamba_selectivity />
+        }.into_any(),
+    }
+    };
+    let preset_buttons = move || {
+        let family = k.family.get();
+        presets(family)
+            .into_iter()
+            .map(|(name, config)| {
+                view! { <button class="preset" on:click=move |_| k.load(&config)>{name}</button> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="model-controls">
+            {sliders}
+            <div class="presets">
+                "presets: " {preset_buttons}
+                <button class="preset" data-testid="reset-defaults"
+                    on:click=move |_| k.load(&ModelConfig::default_for(k.family.get_untracked()))>
+                    "reset to defaults"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// A family picker bound to `family`; `data-testid="<test_id>"`.
+#[component]
+pub fn FamilySelect(family: RwSignal<Family>, test_id: &'static str) -> impl IntoView {
+    view! {
+        <select data-testid=test_id aria-label="model"
+            prop:value=move || family.get().id()
+            on:change:target=move |ev| {
+                if let Some(f) = Family::from_id(&ev.target().value()) { family.set(f) }
+            }>
+            {Family::ALL.into_iter().map(|f| view! { <option value=f.id()>{f.name()}</option> }).collect_view()}
+        </select>
+    }
+}

@@ -1,0 +1,178 @@
+//! The Flow diagram as SVG: tokens along the bottom, one row per layer / state / scan level,
+//! the edges of the current step drawn, nodes coloured by whether the selected token's
+//! information has reached them.
+
+use leptos::prelude::*;
+
+use crate::core::flow::{FlowDiagram, FlowEdge};
+
+/// Horizontal distance between positions, vertical distance between rows (SVG units).
+const DX: f64 = 30.0;
+const DY: f64 = 56.0;
+/// Edges kept per target node when a step has dense edges (attention): the strongest ones.
+pub const TOP_EDGES_PER_NODE: usize = 4;
+
+/// Everything the diagram draws at one step.
+#[derive(Clone, PartialEq)]
+pub struct DiagramFrame {
+    /// Positions per row and row labels.
+    pub len: usize,
+    pub rows: Vec<String>,
+    /// Edges of the current step: ((row, pos), (row, pos), weight in [0, 1]).
+    pub edges: Vec<FlowEdge>,
+    /// `[rows][len]`: computed so far.
+    pub computed: Vec<Vec<bool>>,
+    /// `[rows][len]`: reached by the selected token.
+    pub reached: Vec<Vec<bool>>,
+    /// Optional strength in [0, 1] per state node (row 1), e.g. the selected token's influence.
+    pub strength: Option<Vec<f32>>,
+    /// Label of the current step.
+    pub label: String,
+}
+
+impl DiagramFrame {
+    /// The frame of `diagram` after `step` steps, for the token `source`.
+    pub fn new(
+        diagram: &FlowDiagram,
+        step: usize,
+        source: usize,
+        strength: Option<Vec<f32>>,
+    ) -> Self {
+        let step = step.min(diagram.steps.len());
+        let mut edges: Vec<_> = Vec::new();
+        if step > 0 {
+            let current = &diagram.steps[step - 1].edges;
+            // Keep the strongest few edges into each node so dense attention stays readable
+            // and fast; the reach colouring still uses every edge.
+            let mut by_target: std::collections::BTreeMap<(usize, usize), Vec<_>> =
+                Default::default();
+            for e in current {
+                by_target.entry(e.to).or_default().push(e);
+            }
+            for (_, mut list) in by_target {
+                list.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+                edges.extend(list.into_iter().take(TOP_EDGES_PER_NODE).copied());
+            }
+        }
+        DiagramFrame {
+            len: diagram.len,
+            rows: diagram.rows.clone(),
+            edges,
+            computed: diagram.computed(step),
+            reached: diagram.reach(source, step),
+            strength,
+            label: if step == 0 {
+                "step 0: only the tokens".to_string()
+            } else {
+                diagram.steps[step - 1].label.clone()
+            },
+        }
+    }
+}
+
+fn x_of(pos: usize) -> f64 {
+    DX * (pos as f64 + 0.5)
+}
+
+fn y_of(row: usize, rows: usize) -> f64 {
+    DY * ((rows - 1 - row) as f64) + 18.0
+}
+
+/// The diagram at one frame; clicking a token node selects it.
+#[component]
+pub fn FlowDiagramView(
+    /// What to draw.
+    #[prop(into)]
+    frame: Signal<DiagramFrame>,
+    /// Token texts (bottom labels).
+    #[prop(into)]
+    tokens: Signal<Vec<String>>,
+    /// The selected token; clicks on the bottom row set it.
+    selected: RwSignal<usize>,
+    /// `data-testid` of the svg.
+    test_id: &'static str,
+) -> impl IntoView {
+    let body = move || {
+        frame.with(|f| {
+            let rows = f.rows.len();
+            let edges = f
+                .edges
+                .iter()
+                .map(|&FlowEdge { from: (r0, p0), to: (r1, p1), weight: w }| {
+                    let (x0, y0, x1, y1) = (x_of(p0), y_of(r0, rows), x_of(p1), y_of(r1, rows));
+                    // A same-row edge (the recurrent chain) bends upward so it stays visible.
+                    let path = if r0 == r1 {
+                        format!("M{x0},{y0} Q{},{} {x1},{y1}", (x0 + x1) / 2.0, y0 - 18.0)
+                    } else {
+                        format!("M{x0},{y0} L{x1},{y1}")
+                    };
+                    let w = if w.is_finite() { w.clamp(0.0, 1.0) } else { 0.0 };
+                    view! {
+                        <path class="flow-edge" d=path stroke-opacity=format!("{:.3}", 0.15 + 0.85 * w)
+                            stroke-width=format!("{:.2}", 0.6 + 2.4 * w) />
+                    }
+                })
+                .collect_view();
+            let nodes = (0..rows)
+                .flat_map(|r| (0..f.len).map(move |p| (r, p)))
+                .map(|(r, p)| {
+                    let computed = f.computed[r][p];
+                    let reached = f.reached[r][p];
+                    let strength = (r == 1).then(|| f.strength.as_ref().and_then(|s| s.get(p).copied())).flatten();
+                    let class = match (computed, reached) {
+                        (false, _) => "flow-node pending",
+                        (true, true) => "flow-node reached",
+                        (true, false) => "flow-node",
+                    };
+                    let opacity = strength.filter(|s| s.is_finite()).map_or(1.0, |s| 0.15 + 0.85 * s.clamp(0.0, 1.0));
+                    view! {
+                        <circle class=class cx=x_of(p) cy=y_of(r, rows) r="6" fill-opacity=format!("{opacity:.3}")
+                            data-row=r data-pos=p data-reached=reached.to_string()
+                            on:click=move |_| if r == 0 { selected.set(p) } />
+                    }
+                })
+                .collect_view();
+            let labels = f
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{label.clone()}</text> })
+                .collect_view();
+            (edges, nodes, labels)
+        })
+    };
+    let token_labels = move || {
+        let rows = frame.with(|f| f.rows.len());
+        tokens.with(|t| {
+            t.iter()
+                .enumerate()
+                .map(|(p, text)| {
+                    let short: String = text.chars().take(6).collect();
+                    let y = y_of(0, rows) + 18.0;
+                    view! {
+                        <text class="flow-token" class:selected=move || selected.get() == p
+                            x=x_of(p) y=y transform=format!("rotate(35 {} {y})", x_of(p))
+                            on:click=move |_| selected.set(p)>{short}</text>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let size = move || {
+        frame.with(|f| {
+            (
+                DX * f.len.max(1) as f64,
+                DY * (f.rows.len().max(1) - 1) as f64 + 70.0,
+            )
+        })
+    };
+    view! {
+        <svg class="flow-diagram" data-testid=test_id role="img"
+            aria-label=move || frame.with(|f| format!("Flow diagram: {}", f.label))
+            viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
+            style=move || { let (w, _) = size(); format!("max-width: {}px", w.max(320.0) * 1.6) }>
+            {body}
+            {token_labels}
+        </svg>
+    }
+}
