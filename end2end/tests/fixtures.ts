@@ -2,7 +2,12 @@
 // uncaught page error, or request to another origin fails the test.
 import { test as base, expect, Page } from '@playwright/test';
 
-export type Watch = { problems: string[]; foreignRequests: string[] };
+export type Watch = {
+  problems: string[];
+  foreignRequests: string[];
+  /** Console messages a test provokes on purpose (e.g. a blocked script) and expects. */
+  allow: RegExp[];
+};
 
 export class SeqmixPage {
   constructor(readonly page: Page) {}
@@ -32,7 +37,7 @@ export class SeqmixPage {
 
 export const test = base.extend<{ app: SeqmixPage; watch: Watch }>({
   watch: async ({ page, baseURL }, use) => {
-    const watch: Watch = { problems: [], foreignRequests: [] };
+    const watch: Watch = { problems: [], foreignRequests: [], allow: [] };
     const origin = new URL(baseURL!).origin;
     page.on('console', (msg) => {
       if (msg.type() === 'error' || msg.type() === 'warning') {
@@ -45,7 +50,8 @@ export const test = base.extend<{ app: SeqmixPage; watch: Watch }>({
       if (!url.startsWith('data:') && new URL(url).origin !== origin) watch.foreignRequests.push(url);
     });
     await use(watch);
-    expect(watch.problems, 'console errors or warnings').toEqual([]);
+    const unexpected = watch.problems.filter((p) => !watch.allow.some((re) => re.test(p)));
+    expect(unexpected, 'console errors or warnings').toEqual([]);
     expect(watch.foreignRequests, 'requests to other origins').toEqual([]);
   },
   app: async ({ page, watch }, use) => {

@@ -39,3 +39,28 @@ test('the same word gets the same embedding, and the seed changes it', async ({ 
   await page.getByTestId('seed-input').press('Enter');
   await expect.poll(async () => JSON.stringify((await rows())[0])).not.toEqual(JSON.stringify(first[0]));
 });
+
+test('a Content-Security-Policy is in force and the page breaks none of it', async ({ app, page, watch }) => {
+  await page.addInitScript(() => {
+    (window as any).__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as any).__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  await app.open();
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(policy).toContain("default-src 'self'");
+  expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'( 'sha256-[A-Za-z0-9+/=]+')*;/);
+  for (const view of views) await app.show(view);
+  expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
+  // An inline script injected now must be refused by the policy (Chromium logs the refusal).
+  watch.allow.push(/Executing inline script violates the following Content Security Policy/);
+  const ran = await page.evaluate(() => {
+    (window as any).__injected = false;
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.body.appendChild(s);
+    return (window as any).__injected;
+  });
+  expect(ran).toBe(false);
+});
