@@ -4,6 +4,7 @@ pub mod app;
 pub mod charts;
 pub mod influence;
 pub mod model_controls;
+pub mod panic;
 pub mod state;
 pub mod views;
 pub mod widgets;
