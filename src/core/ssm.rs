@@ -460,7 +460,11 @@ pub fn legt_matrices(n: usize, theta: f64) -> (Vec<f64>, Vec<f64>) {
     let mut a = vec![0.0; n * n];
     for i in 0..n {
         for k in 0..n {
-            let sign = if k <= i || (k - i) % 2 == 0 { 1.0 } else { -1.0 };
+            let sign = if k <= i || (k - i) % 2 == 0 {
+                1.0
+            } else {
+                -1.0
+            };
             a[i * n + k] = -r[i] * r[k] * sign / theta;
         }
     }
@@ -872,7 +876,11 @@ mod tests {
         let y = exact_output(&system, &signal, &[t - e, t, t + e]);
         let dy = (y[2] - y[0]) / (2.0 * e);
         assert_abs_diff_eq!(dy, -0.8 * y[1] + (omega * t).sin(), epsilon = 1e-6);
-        assert_abs_diff_eq!(exact_output(&system, &signal, &[0.0])[0], 0.0, epsilon = 1e-12);
+        assert_abs_diff_eq!(
+            exact_output(&system, &signal, &[0.0])[0],
+            0.0,
+            epsilon = 1e-12
+        );
     }
 
     /// Observed order of convergence between Δ and Δ/2: log2(e(Δ)/e(Δ/2)).
@@ -945,8 +953,8 @@ mod tests {
 
     #[test]
     fn discretization_run_reports_each_method() {
-        let run = discretization_run(&DiagSystem::real_pair(), &Signal::Step, 1.0, 10.0, 9)
-            .unwrap();
+        let run =
+            discretization_run(&DiagSystem::real_pair(), &Signal::Step, 1.0, 10.0, 9).unwrap();
         assert_eq!(run.methods.len(), 4);
         assert_eq!(run.sweep_error.len(), 9);
         // Euler at Δ = 1 > 2/3 is unstable for the fast state −3: |1 − 3| = 2.
@@ -970,9 +978,15 @@ mod tests {
         let (a, b) = legs_matrices(3);
         let s = |v: f64| v.sqrt();
         let expected = [
-            -1.0, 0.0, 0.0, //
-            -s(3.0), -2.0, 0.0, //
-            -s(5.0), -s(15.0), -3.0,
+            -1.0,
+            0.0,
+            0.0, //
+            -s(3.0),
+            -2.0,
+            0.0, //
+            -s(5.0),
+            -s(15.0),
+            -3.0,
         ];
         for (x, y) in a.iter().zip(expected) {
             assert_abs_diff_eq!(*x, y, epsilon = 1e-12);
