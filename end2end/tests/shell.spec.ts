@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 
-const views = ['flow', 'fading', 'scan', 'cost'];
+const views = ['flow', 'fading', 'scan', 'cost', 'ssm'];
 
 test('every view opens from the navigation, with a clean console and no foreign request', async ({ app }) => {
   await app.open();

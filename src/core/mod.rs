@@ -8,4 +8,5 @@ pub mod flow;
 pub mod models;
 pub mod rng;
 pub mod scan;
+pub mod ssm;
 pub mod tokens;

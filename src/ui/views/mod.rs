@@ -6,6 +6,7 @@ pub mod cost;
 pub mod fading;
 pub mod flow;
 pub mod scan;
+pub mod ssm;
 
 /// One entry of the navigation: its id (used in test ids and URLs), title and renderer.
 pub struct ViewEntry {
@@ -18,7 +19,13 @@ pub struct ViewEntry {
 }
 
 /// Every view, in navigation order.
-pub const VIEWS: &[ViewEntry] = &[flow::ENTRY, fading::ENTRY, scan::ENTRY, cost::ENTRY];
+pub const VIEWS: &[ViewEntry] = &[
+    flow::ENTRY,
+    fading::ENTRY,
+    scan::ENTRY,
+    cost::ENTRY,
+    ssm::ENTRY,
+];
 
 /// The entry with this id, if any.
 pub fn find(id: &str) -> Option<&'static ViewEntry> {

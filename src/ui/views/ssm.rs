@@ -1,0 +1,879 @@
+//! SSM view: where state-space models come from — discretization of a continuous system,
+//! HiPPO memory (the history rebuilt from the state alone), and diagonal structure
+//! (the S4D kernel by recurrence and by a Vandermonde product; the eigenvalues of A).
+//!
+//! All numbers come from `core::ssm` (f64), memoized on their inputs; the charts only draw.
+
+use leptos::prelude::*;
+use num_complex::Complex64;
+use plotters::chart::SeriesLabelPosition;
+use web_sys::HtmlCanvasElement;
+
+use super::ViewEntry;
+use crate::core::models::s4d;
+use crate::core::rng::{normal_vector, rng_for};
+use crate::core::ssm::{
+    self, DiagSystem, DiscretizationRun, Measure, Method, Reconstruction, Signal, SAMPLES_PER_TOKEN,
+};
+use crate::ui::charts::ssm::{
+    draw, padded_range, Marker, Plot, Series, BLUE, EXACT, GREEN, GREY, LIGHT, ORANGE, PURPLE, RED,
+};
+use crate::ui::state::SharedInput;
+use crate::ui::widgets::format::display_number;
+use crate::ui::widgets::player::Player;
+use crate::ui::widgets::slider::Slider;
+
+/// Registry entry of the SSM view.
+pub const ENTRY: ViewEntry = ViewEntry {
+    id: "ssm",
+    title: "SSM",
+    render: || view! { <SsmView/> }.into_any(),
+};
+
+/// A number for a JSON data attribute (`null` when not finite).
+fn js(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        "null".to_string()
+    }
+}
+
+fn js_list(values: impl IntoIterator<Item = f64>) -> String {
+    let items: Vec<String> = values.into_iter().map(js).collect();
+    format!("[{}]", items.join(","))
+}
+
+fn js_complex(values: &[Complex64]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .map(|z| format!("[{},{}]", js(z.re), js(z.im)))
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+fn shown(v: f64) -> String {
+    display_number(v as f32)
+}
+
+/// Redraws `canvas` whenever `plot` changes.
+fn chart_effect(canvas: NodeRef<leptos::html::Canvas>, plot: Memo<Option<Plot>>) {
+    Effect::new(move |_| {
+        let Some(element) = canvas.get() else {
+            return;
+        };
+        let element: &HtmlCanvasElement = &element;
+        plot.with(|plot| {
+            if let Some(plot) = plot {
+                if let Err(why) = draw(element, plot) {
+                    leptos::logging::debug_warn!("ssm chart: {why}");
+                }
+            }
+        });
+    });
+}
+
+/// The first embedding dimension of every token (the sentence as a 1-D signal).
+fn first_dimension(input: &SharedInput) -> Vec<f64> {
+    input.embeddings.with(|e| {
+        if e.0.ncols() == 0 {
+            Vec::new()
+        } else {
+            e.0.column(0).iter().map(|&v| f64::from(v)).collect()
+        }
+    })
+}
+
+/// The whole SSM view: three panels.
+#[component]
+pub fn SsmView() -> impl IntoView {
+    view! {
+        <section class="view ssm" data-testid="view-ssm">
+            <h2>"SSM: where state-space models come from"</h2>
+            <p>
+                "An S4 or Mamba layer starts as a continuous system h′(t) = A h(t) + B x(t). "
+                "Below: how it becomes a recurrence (discretization, and what goes wrong with a crude rule), "
+                "why its state is a memory of the whole past (HiPPO: the history rebuilt from the state alone), "
+                "and why a diagonal A makes it cheap (the convolution kernel in closed form)."
+            </p>
+            <DiscretizationPanel/>
+            <HippoPanel/>
+            <StructurePanel/>
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discretization
+// ---------------------------------------------------------------------------------------------
+
+const METHOD_COLOURS: [plotters::style::RGBColor; 4] = [BLUE, GREEN, RED, PURPLE];
+
+fn discretization_plot(run: &DiscretizationRun) -> Plot {
+    let (lo, hi) = padded_range(run.exact_y.iter().copied());
+    let span = (hi - lo).max(1e-3);
+    let y = (lo - 0.4 * span, hi + 0.4 * span);
+    let mut series = vec![Series {
+        label: "exact".into(),
+        colour: EXACT,
+        points: run
+            .exact_t
+            .iter()
+            .copied()
+            .zip(run.exact_y.iter().copied())
+            .collect(),
+        dots: false,
+        width: 2.5,
+    }];
+    for (m, colour) in run.methods.iter().zip(METHOD_COLOURS) {
+        let points: Vec<(f64, f64)> = m.t.iter().copied().zip(m.y.iter().copied()).collect();
+        let dots = points.len() <= 80;
+        series.push(Series {
+            label: m.method.name().into(),
+            colour,
+            points,
+            dots,
+            width: if dots { 3.0 } else { 1.5 },
+        });
+    }
+    Plot {
+        x_label: "time t".into(),
+        y_label: "output y(t)".into(),
+        x: (0.0, run.horizon),
+        y,
+        series,
+        markers: Vec::new(),
+        legend: SeriesLabelPosition::UpperRight,
+    }
+}
+
+fn sweep_plot(run: &DiscretizationRun) -> Plot {
+    let xs: Vec<f64> = run.sweep_delta.iter().map(|d| d.log10()).collect();
+    let floor = run
+        .sweep_error
+        .iter()
+        .flatten()
+        .map(|e| e.max(1e-16).log10())
+        .fold(0.0, f64::min)
+        .floor()
+        - 0.5;
+    let series = Method::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Series {
+            label: m.name().into(),
+            colour: METHOD_COLOURS[i],
+            points: xs
+                .iter()
+                .zip(&run.sweep_error)
+                .map(|(&x, e)| (x, e[i].max(1e-16).log10().min(3.0)))
+                .collect(),
+            dots: false,
+            width: 2.0,
+        })
+        .collect();
+    Plot {
+        x_label: "log10 Δ".into(),
+        y_label: "log10 max error".into(),
+        x: (ssm::DELTA_MIN.log10(), ssm::DELTA_MAX.log10()),
+        y: (floor, 3.0),
+        series,
+        markers: vec![
+            Marker {
+                x: run.delta.log10(),
+                colour: GREY,
+                label: "current Δ".into(),
+            },
+            Marker {
+                x: run.euler_threshold.log10(),
+                colour: RED,
+                label: "Euler unstable beyond".into(),
+            },
+        ],
+        legend: SeriesLabelPosition::LowerRight,
+    }
+}
+
+fn discretization_json(run: &DiscretizationRun, system: &DiagSystem) -> String {
+    let methods: Vec<String> = run
+        .methods
+        .iter()
+        .map(|m| {
+            format!(
+                r#"{{"name":"{}","max_error":{},"gain":{},"t":{},"y":{}}}"#,
+                m.method.name(),
+                js(m.max_error),
+                js(m.gain),
+                js_list(m.t.iter().take(40).copied()),
+                js_list(m.y.iter().take(40).copied()),
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"delta":{},"horizon":{},"euler_threshold":{},"a":{},"exact_y":{},"methods":[{}]}}"#,
+        js(run.delta),
+        js(run.horizon),
+        js(run.euler_threshold),
+        js_complex(&system.a),
+        js_list(run.exact_y.iter().step_by(20).copied()),
+        methods.join(",")
+    )
+}
+
+#[component]
+fn DiscretizationPanel() -> impl IntoView {
+    let input = expect_context::<SharedInput>();
+    let source = RwSignal::new("sentence".to_string());
+    let preset = RwSignal::new("real".to_string());
+    let delta = RwSignal::new(0.3);
+    let system = Memo::new(move |_| match preset.get().as_str() {
+        "oscillating" => DiagSystem::oscillating(),
+        _ => DiagSystem::real_pair(),
+    });
+    let run = Memo::new(move |_| {
+        let (signal, horizon) = match source.get().as_str() {
+            "step" => (Signal::Step, 12.0),
+            "sine" => (Signal::Sine { omega: 1.5 }, 12.0),
+            _ => {
+                let values = first_dimension(&input);
+                if values.is_empty() {
+                    return Err("the sentence is empty: type at least one word".to_string());
+                }
+                let horizon = values.len().max(2) as f64;
+                (Signal::Held { values, dwell: 1.0 }, horizon)
+            }
+        };
+        let delta = delta.get();
+        system
+            .with(|s| ssm::discretization_run(s, &signal, delta, horizon, 31))
+            .map_err(|e| e.to_string())
+    });
+    let trajectory = Memo::new(move |_| run.with(|r| r.as_ref().ok().map(discretization_plot)));
+    let sweep = Memo::new(move |_| run.with(|r| r.as_ref().ok().map(sweep_plot)));
+    let (canvas_a, canvas_b) = (NodeRef::new(), NodeRef::new());
+    chart_effect(canvas_a, trajectory);
+    chart_effect(canvas_b, sweep);
+    let data = move || {
+        run.with(|r| match r {
+            Ok(run) => system.with(|s| discretization_json(run, s)),
+            Err(_) => "null".to_string(),
+        })
+    };
+    let rows = move || {
+        run.with(|r| {
+            r.as_ref()
+                .map(|run| {
+                    run.methods
+                        .iter()
+                        .map(|m| {
+                            let stable = m.gain < 1.0 + 1e-12;
+                            view! {
+                                <tr data-method=m.method.name()>
+                                    <td>{m.method.name()}</td>
+                                    <td>{shown(m.gain)}</td>
+                                    <td>{shown(m.max_error)}</td>
+                                    <td class:ssm-unstable=!stable>{if stable { "stable" } else { "unstable: |Ā| > 1" }}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                })
+                .ok()
+        })
+    };
+    let threshold_note = move || {
+        run.with(|r| {
+            r.as_ref().ok().map(|run| {
+                let t = run.euler_threshold;
+                let verdict = if run.delta > t {
+                    "beyond it: Euler's trajectory oscillates and grows"
+                } else {
+                    "below it: every rule is stable"
+                };
+                format!(
+                    "Euler is stable only while Δ < 2|Re A|/|A|² for every eigenvalue (Δ·|A| < 2 for real A): here Δ < {} — the current Δ = {} is {}.",
+                    shown(t),
+                    shown(run.delta),
+                    verdict
+                )
+            })
+        })
+    };
+    let error = move || run.with(|r| r.as_ref().err().cloned());
+    view! {
+        <section class="ssm-panel" data-testid="panel-discretization">
+            <h3>"1 · Discretization: from h′ = A h + B x to h_k = Ā h_{k−1} + B̄ x_k"</h3>
+            <p>
+                "A diagonal system with two states is driven by an input and sampled every Δ. Zero-order hold (ZOH) holds the input "
+                "constant over the step and integrates exactly; bilinear (Tustin) is the trapezoidal rule; forward Euler takes one "
+                "straight step. Mamba uses ZOH for A (Ā = exp(ΔA)) but an Euler-like step for B (B̄ = ΔB). "
+                "The \"sentence\" input holds the first embedding value of each token for one time unit; the exact curve is exact for each input "
+                "(chained exact solutions between the breakpoints of a held input; the analytic integral for the sine)."
+            </p>
+            <div class="ssm-controls">
+                <label>"input "
+                    <select data-testid="select-disc-source" prop:value=move || source.get()
+                        on:change=move |ev| source.set(event_target_value(&ev))>
+                        <option value="sentence">"sentence (held per token)"</option>
+                        <option value="step">"unit step"</option>
+                        <option value="sine">"sine sin(1.5 t) (smooth)"</option>
+                    </select>
+                </label>
+                <label>"A "
+                    <select data-testid="select-disc-system" prop:value=move || preset.get()
+                        on:change=move |ev| preset.set(event_target_value(&ev))>
+                        <option value="real">"real: −0.5 and −3"</option>
+                        <option value="oscillating">"oscillating: −0.4 ± 3i and −1"</option>
+                    </select>
+                </label>
+                <Slider label="step Δ" param="delta" min=ssm::DELTA_MIN max=ssm::DELTA_MAX step=0.05 value=delta log=true />
+            </div>
+            <p class="notice" role="status">{error}</p>
+            <div class="ssm-charts">
+                <figure data-testid="chart-discretization" data-chart=data>
+                    <canvas node_ref=canvas_a class="ssm-canvas" role="img" aria-label="Exact output and the discrete trajectories"></canvas>
+                    <figcaption>"How to read: the black curve is the exact output; each colour is a discrete rule sampled every Δ — the gap between them is the discretization error."</figcaption>
+                </figure>
+                <figure data-testid="chart-sweep">
+                    <canvas node_ref=canvas_b class="ssm-canvas" role="img" aria-label="Largest error of each rule against the step size"></canvas>
+                    <figcaption>"How to read: largest error over the run against Δ, both on log scales; the slope is the order (1 for Euler, 2 for bilinear on a smooth input); ZOH drops to rounding when a held input changes only on the grid."</figcaption>
+                </figure>
+            </div>
+            <table class="ssm-table" data-testid="disc-table">
+                <thead><tr><th>"rule"</th><th>"largest |Ā|"</th><th>"largest error"</th><th>"stability"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="ssm-note" data-testid="euler-note">{threshold_note}</p>
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HiPPO
+// ---------------------------------------------------------------------------------------------
+
+/// Sizes N of the "error against N" curve.
+const N_SWEEP: [usize; 7] = [1, 2, 4, 8, 16, 32, 64];
+
+fn hippo_measure(kind: &str, window_tokens: f64) -> Measure {
+    if kind == "legt" {
+        Measure::LegT {
+            theta: window_tokens * SAMPLES_PER_TOKEN as f64,
+        }
+    } else {
+        Measure::LegS
+    }
+}
+
+/// The sample count seen at `percent` % of a signal of `len` samples (at least 1).
+fn time_for(percent: usize, len: usize) -> usize {
+    ((percent.clamp(1, 100) * len) as f64 / 100.0)
+        .round()
+        .clamp(1.0, len.max(1) as f64) as usize
+}
+
+fn hippo_plot(signal: &[f64], r: &Reconstruction, t: usize, measure: Measure) -> Plot {
+    let per = SAMPLES_PER_TOKEN as f64;
+    let all = signal
+        .iter()
+        .enumerate()
+        .map(|(j, &v)| ((j as f64 + 0.5) / per, v))
+        .collect::<Vec<_>>();
+    let (lo, hi) = padded_range(signal.iter().chain(&r.rebuilt).copied());
+    let mut markers = vec![Marker {
+        x: t as f64 / per,
+        colour: GREY,
+        label: "now (t)".into(),
+    }];
+    if let Measure::LegT { theta } = measure {
+        markers.push(Marker {
+            x: (t as f64 - theta) / per,
+            colour: ORANGE,
+            label: "window start t − θ".into(),
+        });
+    }
+    let x_min = r.x.first().map_or(0.0, |x| (x - 0.5) / per).min(0.0);
+    Plot {
+        x_label: "time (tokens)".into(),
+        y_label: "signal".into(),
+        x: (x_min, signal.len() as f64 / per),
+        y: (lo.min(-0.1), hi.max(0.1)),
+        series: vec![
+            Series {
+                label: "signal (future greyed)".into(),
+                colour: LIGHT,
+                points: all,
+                dots: false,
+                width: 1.5,
+            },
+            Series {
+                label: "true history".into(),
+                colour: EXACT,
+                points: r
+                    .x
+                    .iter()
+                    .map(|x| x / per)
+                    .zip(r.truth.iter().copied())
+                    .collect(),
+                dots: false,
+                width: 2.0,
+            },
+            Series {
+                label: "rebuilt from the state".into(),
+                colour: BLUE,
+                points: r
+                    .x
+                    .iter()
+                    .map(|x| x / per)
+                    .zip(r.rebuilt.iter().copied())
+                    .collect(),
+                dots: false,
+                width: 2.0,
+            },
+            Series {
+                label: "error".into(),
+                colour: RED,
+                points: r
+                    .x
+                    .iter()
+                    .map(|x| x / per)
+                    .zip(r.rebuilt.iter().zip(&r.truth).map(|(a, b)| a - b))
+                    .collect(),
+                dots: false,
+                width: 1.0,
+            },
+        ],
+        markers,
+        legend: SeriesLabelPosition::UpperRight,
+    }
+}
+
+fn n_sweep_plot(errors: &[(usize, f64)], current: usize) -> Plot {
+    let points: Vec<(f64, f64)> = errors
+        .iter()
+        .map(|&(n, e)| ((n as f64).log2(), e.max(1e-12).log10()))
+        .collect();
+    let (lo, hi) = padded_range(points.iter().map(|p| p.1));
+    Plot {
+        x_label: "log2 N (state size)".into(),
+        y_label: "log10 RMS error".into(),
+        x: (-0.2, 6.2),
+        y: (lo.min(-1.0), hi.max(0.0)),
+        series: vec![
+            Series {
+                label: String::new(),
+                colour: BLUE,
+                points: points.clone(),
+                dots: false,
+                width: 2.0,
+            },
+            Series {
+                label: "error at time t".into(),
+                colour: BLUE,
+                points,
+                dots: true,
+                width: 4.0,
+            },
+        ],
+        markers: vec![Marker {
+            x: (current as f64).log2(),
+            colour: GREY,
+            label: "current N".into(),
+        }],
+        legend: SeriesLabelPosition::UpperRight,
+    }
+}
+
+#[component]
+fn HippoPanel() -> impl IntoView {
+    let input = expect_context::<SharedInput>();
+    let source = RwSignal::new("sentence".to_string());
+    let kind = RwSignal::new("legs".to_string());
+    let n = RwSignal::new(8.0f64);
+    let window = RwSignal::new(8.0);
+    let step = RwSignal::new(100usize);
+    let signal = Memo::new(move |_| match source.get().as_str() {
+        "walk" => {
+            let len = input.tokens.with(|t| t.len().max(4)) * SAMPLES_PER_TOKEN;
+            let steps = normal_vector(&mut rng_for(input.seed.get(), "ssm/walk"), len, 0.25);
+            let mut sum = 0.0;
+            steps
+                .iter()
+                .map(|&s| {
+                    sum += f64::from(s);
+                    sum
+                })
+                .collect()
+        }
+        "smooth" => (0..320)
+            .map(|j| {
+                let x = j as f64 / 320.0;
+                (2.0 * std::f64::consts::PI * 1.5 * x).sin() + 0.5 * (5.0 * x).cos()
+            })
+            .collect(),
+        _ => {
+            let values = first_dimension(&input);
+            if values.is_empty() {
+                Vec::new()
+            } else {
+                ssm::interpolate_tokens(&values)
+            }
+        }
+    });
+    let size = Memo::new(move |_| (n.get().round() as usize).clamp(1, 64));
+    let measure = Memo::new(move |_| hippo_measure(&kind.get(), window.get()));
+    let states = Memo::new(move |_| {
+        let (m, size) = (measure.get(), size.get());
+        signal
+            .with(|s| ssm::hippo_states(m, size, s))
+            .map_err(|e| e.to_string())
+    });
+    let time = Memo::new(move |_| signal.with(|s| time_for(step.get(), s.len())));
+    let recon = Memo::new(move |_| {
+        let (m, size, t) = (measure.get(), size.get(), time.get());
+        states.with(|states| {
+            let states = states.as_ref().map_err(Clone::clone)?;
+            signal
+                .with(|s| ssm::reconstruct(m, size, states, s, t))
+                .map_err(|e| e.to_string())
+        })
+    });
+    // States for every N of the sweep (recomputed only when the signal or measure changes).
+    let sweep_states = Memo::new(move |_| {
+        let m = measure.get();
+        signal.with(|s| {
+            N_SWEEP
+                .iter()
+                .map(|&size| ssm::hippo_states(m, size, s).ok())
+                .collect::<Vec<_>>()
+        })
+    });
+    let sweep = Memo::new(move |_| {
+        let (m, t) = (measure.get(), time.get());
+        sweep_states.with(|all| {
+            signal.with(|s| {
+                N_SWEEP
+                    .iter()
+                    .zip(all)
+                    .filter_map(|(&size, states)| {
+                        let states = states.as_ref()?;
+                        ssm::reconstruct(m, size, states, s, t)
+                            .ok()
+                            .map(|r| (size, r.rms_error))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let plot = Memo::new(move |_| {
+        let (t, m) = (time.get(), measure.get());
+        recon.with(|r| {
+            let r = r.as_ref().ok()?;
+            Some(signal.with(|s| hippo_plot(s, r, t, m)))
+        })
+    });
+    let n_plot = Memo::new(move |_| {
+        let current = size.get();
+        sweep.with(|e| (!e.is_empty()).then(|| n_sweep_plot(e, current)))
+    });
+    let (canvas_a, canvas_b) = (NodeRef::new(), NodeRef::new());
+    chart_effect(canvas_a, plot);
+    chart_effect(canvas_b, n_plot);
+    let data = move || {
+        recon.with(|r| match r {
+            Ok(r) => format!(
+                r#"{{"measure":"{}","n":{},"t":{},"samples":{},"per_token":{},"count":{},"x_first":{},"x_last":{},"rms_error":{},"rebuilt_head":{}}}"#,
+                kind.get(),
+                size.get(),
+                time.get(),
+                signal.with(Vec::len),
+                SAMPLES_PER_TOKEN,
+                r.x.len(),
+                js(r.x.first().copied().unwrap_or(f64::NAN)),
+                js(r.x.last().copied().unwrap_or(f64::NAN)),
+                js(r.rms_error),
+                js_list(r.rebuilt.iter().take(8).copied()),
+            ),
+            Err(_) => "null".to_string(),
+        })
+    };
+    let sweep_data = move || {
+        sweep.with(|e| {
+            let items: Vec<String> = e
+                .iter()
+                .map(|(n, err)| format!("[{n},{}]", js(*err)))
+                .collect();
+            format!("[{}]", items.join(","))
+        })
+    };
+    let readout = move || {
+        recon.with(|r| match r {
+            Ok(r) => format!(
+                "time t = {} tokens, N = {} numbers of state: RMS error of the rebuilt history {}",
+                shown(time.get() as f64 / SAMPLES_PER_TOKEN as f64),
+                size.get(),
+                shown(r.rms_error)
+            ),
+            Err(why) => why.clone(),
+        })
+    };
+    let total = leptos::prelude::Signal::derive(|| 100usize);
+    view! {
+        <section class="ssm-panel" data-testid="panel-hippo">
+            <h3>"2 · HiPPO: the state as a compressed memory of the past"</h3>
+            <p>
+                "HiPPO chooses A and B so that the N numbers of the state are, at every moment, the coefficients of the input history "
+                "in a basis of Legendre polynomials. LegS keeps the whole history [0, t] (its resolution fades as t grows); "
+                "LegT keeps a sliding window [t − θ, t]. Rebuild the history from the state alone and compare: a larger N keeps more detail."
+            </p>
+            <div class="ssm-controls">
+                <label>"signal "
+                    <select data-testid="select-hippo-source" prop:value=move || source.get()
+                        on:change=move |ev| source.set(event_target_value(&ev))>
+                        <option value="sentence">"sentence (1st embedding dimension, interpolated)"</option>
+                        <option value="walk">"random walk (seeded)"</option>
+                        <option value="smooth">"smooth (two sines)"</option>
+                    </select>
+                </label>
+                <label>"measure "
+                    <select data-testid="select-hippo-measure" prop:value=move || kind.get()
+                        on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <option value="legs">"LegS (whole history)"</option>
+                        <option value="legt">"LegT (sliding window θ)"</option>
+                    </select>
+                </label>
+                <Slider label="state size N" param="n" min=1.0 max=64.0 step=1.0 value=n />
+                <Slider label="window θ (LegT)" param="window" unit="tokens" min=1.0 max=32.0 step=1.0 value=window />
+                <div class="slider">
+                    <label for="slider-t">"time t"</label>
+                    <input type="range" id="slider-t" data-testid="slider-t" min="1" max="100" step="1"
+                        prop:value=move || step.get().max(1).to_string()
+                        aria-valuetext=move || format!("{} % of the signal", step.get().max(1))
+                        on:input=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<usize>() {
+                                step.set(v.clamp(1, 100));
+                            }
+                        } />
+                    <output class="slider-value">{move || format!("{} %", step.get().max(1))}</output>
+                </div>
+                <Player step=step total=total unit="t %" />
+            </div>
+            <div class="ssm-charts">
+                <figure data-testid="chart-hippo" data-chart=data>
+                    <canvas node_ref=canvas_a class="ssm-canvas" role="img" aria-label="True history and the history rebuilt from the state"></canvas>
+                    <figcaption>"How to read: black is what really happened up to now (grey: still to come), blue is what the N state numbers alone say happened, red is their difference."</figcaption>
+                </figure>
+                <figure data-testid="chart-hippo-n" data-chart=sweep_data>
+                    <canvas node_ref=canvas_b class="ssm-canvas" role="img" aria-label="Rebuild error against the state size"></canvas>
+                    <figcaption>"How to read: the RMS error of the rebuilt history at time t for N = 1, 2, 4 … 64 (log scales): more state, better memory — until the signal's own roughness or the discretization limits it."</figcaption>
+                </figure>
+            </div>
+            <p class="ssm-note" data-testid="hippo-readout">{readout}</p>
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structure
+// ---------------------------------------------------------------------------------------------
+
+/// Kernel length of the structure panel (the longest sentence).
+const KERNEL_LEN: usize = 64;
+
+#[derive(Debug, Clone, PartialEq)]
+struct StructureData {
+    recurrence: Vec<f64>,
+    vandermonde: Vec<f64>,
+    max_diff: f64,
+    lin: Vec<Complex64>,
+    real: Vec<Complex64>,
+    stored: usize,
+}
+
+fn kernel_plot(d: &StructureData) -> Plot {
+    let (lo, hi) = padded_range(d.recurrence.iter().chain(&d.vandermonde).copied());
+    let pts = |v: &[f64]| v.iter().enumerate().map(|(k, &y)| (k as f64, y)).collect();
+    Plot {
+        x_label: "lag k".into(),
+        y_label: "kernel K_k".into(),
+        x: (-0.5, KERNEL_LEN as f64 - 0.5),
+        y: (lo, hi),
+        series: vec![
+            Series {
+                label: "recurrence".into(),
+                colour: BLUE,
+                points: pts(&d.recurrence),
+                dots: false,
+                width: 2.0,
+            },
+            Series {
+                label: "Vandermonde".into(),
+                colour: ORANGE,
+                points: pts(&d.vandermonde),
+                dots: true,
+                width: 3.0,
+            },
+        ],
+        markers: Vec::new(),
+        legend: SeriesLabelPosition::LowerRight,
+    }
+}
+
+fn eigen_plot(d: &StructureData) -> Plot {
+    let pts = |v: &[Complex64]| v.iter().map(|z| (z.re, z.im)).collect::<Vec<_>>();
+    let x_lo = d.real.iter().map(|z| z.re).fold(-1.0, f64::min) - 1.0;
+    let y_hi = d.lin.iter().map(|z| z.im.abs()).fold(1.0, f64::max) + 1.0;
+    Plot {
+        x_label: "Re A (decay rate)".into(),
+        y_label: "Im A (frequency)".into(),
+        x: (x_lo, 1.0),
+        y: (-y_hi, y_hi),
+        series: vec![
+            Series {
+                label: "S4D-Lin −½ + iπn".into(),
+                colour: BLUE,
+                points: pts(&d.lin),
+                dots: true,
+                width: 3.0,
+            },
+            Series {
+                label: "S4D-Real −(n+1)".into(),
+                colour: ORANGE,
+                points: pts(&d.real),
+                dots: true,
+                width: 3.0,
+            },
+        ],
+        markers: vec![Marker {
+            x: 0.0,
+            colour: GREY,
+            label: "Re A = 0 (no decay)".into(),
+        }],
+        legend: SeriesLabelPosition::UpperLeft,
+    }
+}
+
+#[component]
+fn StructurePanel() -> impl IntoView {
+    let input = expect_context::<SharedInput>();
+    let variant = RwSignal::new("lin".to_string());
+    let states = RwSignal::new(16.0f64);
+    let kdelta = RwSignal::new(0.1);
+    let size = Memo::new(move |_| ((states.get() / 2.0).round() as usize * 2).clamp(2, 64));
+    let data = Memo::new(move |_| {
+        let variant = if variant.get() == "real" {
+            s4d::Variant::Real
+        } else {
+            s4d::Variant::Lin
+        };
+        let config = s4d::Config {
+            variant,
+            states: size.get(),
+            delta: kdelta.get() as f32,
+            form: s4d::Form::Recurrence,
+        };
+        let system =
+            ssm::S4dSystem::from_model(&config, input.seed.get()).map_err(|e| e.to_string())?;
+        let recurrence = ssm::kernel_recurrence(&system, KERNEL_LEN);
+        let vandermonde = ssm::kernel_vandermonde(&system, KERNEL_LEN);
+        let max_diff = recurrence
+            .iter()
+            .zip(&vandermonde)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        Ok::<_, String>(StructureData {
+            recurrence,
+            vandermonde,
+            max_diff,
+            lin: ssm::s4d_eigenvalues(s4d::Variant::Lin, size.get()),
+            real: ssm::s4d_eigenvalues(s4d::Variant::Real, size.get()),
+            stored: system.a.len(),
+        })
+    });
+    let k_plot = Memo::new(move |_| data.with(|d| d.as_ref().ok().map(kernel_plot)));
+    let e_plot = Memo::new(move |_| data.with(|d| d.as_ref().ok().map(eigen_plot)));
+    let (canvas_a, canvas_b) = (NodeRef::new(), NodeRef::new());
+    chart_effect(canvas_a, k_plot);
+    chart_effect(canvas_b, e_plot);
+    let kernel_data = move || {
+        data.with(|d| match d {
+            Ok(d) => format!(
+                r#"{{"variant":"{}","states":{},"delta":{},"recurrence":{},"vandermonde":{},"max_diff":{}}}"#,
+                variant.get(),
+                size.get(),
+                js(kdelta.get()),
+                js_list(d.recurrence.iter().copied()),
+                js_list(d.vandermonde.iter().copied()),
+                js(d.max_diff)
+            ),
+            Err(_) => "null".to_string(),
+        })
+    };
+    let eigen_data = move || {
+        data.with(|d| match d {
+            Ok(d) => format!(
+                r#"{{"lin":{},"real":{}}}"#,
+                js_complex(&d.lin),
+                js_complex(&d.real)
+            ),
+            Err(_) => "null".to_string(),
+        })
+    };
+    let costs = move || {
+        data.with(|d| {
+            d.as_ref().ok().map(|d| {
+                let (r, v) = (
+                    ssm::recurrence_cost(d.stored, KERNEL_LEN),
+                    ssm::vandermonde_cost(d.stored, KERNEL_LEN),
+                );
+                view! {
+                    <table class="ssm-table" data-testid="kernel-cost">
+                        <thead><tr><th>"kernel of length 64"</th><th>"complex multiplies"</th><th>"complex exp"</th><th>"sequential depth"</th></tr></thead>
+                        <tbody>
+                            <tr><td>"recurrence (Ā^k one step at a time)"</td><td>{r.multiplies}</td><td>{r.exponentials}</td><td>{r.depth}</td></tr>
+                            <tr><td>"Vandermonde (Ā^k = exp(kΔA) directly)"</td><td>{v.multiplies}</td><td>{v.exponentials}</td><td>{v.depth}</td></tr>
+                        </tbody>
+                    </table>
+                    <p class="ssm-note" data-testid="kernel-diff">
+                        {format!("{} stored states; largest difference between the two kernels: {} (rounding).", d.stored, shown(d.max_diff))}
+                    </p>
+                }
+            })
+        })
+    };
+    let error = move || data.with(|d| d.as_ref().err().cloned());
+    view! {
+        <section class="ssm-panel" data-testid="panel-structure">
+            <h3>"3 · Structure: a diagonal A gives the kernel in closed form"</h3>
+            <p>
+                "With a diagonal A, the S4D convolution kernel K_k = Re Σ_n C_n B̄_n Ā_n^k is a product C·diag(B̄)·V with the Vandermonde matrix "
+                "V_{n,k} = Ā_n^k: every entry can be computed at once, instead of one step after another. Both give the same kernel (A, B, C "
+                "from the S4D model of the other views, channel 0). The eigenvalues of A set what each state does: Re A how fast it fades "
+                "(the slopes in the Fading view), Im A how fast it oscillates."
+            </p>
+            <div class="ssm-controls">
+                <label>"initialisation "
+                    <select data-testid="select-s4d-variant" prop:value=move || variant.get()
+                        on:change=move |ev| variant.set(event_target_value(&ev))>
+                        <option value="lin">"S4D-Lin (complex)"</option>
+                        <option value="real">"S4D-Real"</option>
+                    </select>
+                </label>
+                <Slider label="states N" param="states" min=2.0 max=64.0 step=2.0 value=states />
+                <Slider label="step Δ (kernel)" param="kdelta" min=ssm::DELTA_MIN max=ssm::DELTA_MAX step=0.05 value=kdelta log=true />
+            </div>
+            <p class="notice" role="status">{error}</p>
+            <div class="ssm-charts">
+                <figure data-testid="chart-kernel" data-chart=kernel_data>
+                    <canvas node_ref=canvas_a class="ssm-canvas" role="img" aria-label="S4D kernel by recurrence and by Vandermonde product"></canvas>
+                    <figcaption>"How to read: the weight the layer gives to the input k steps back; the line (recurrence) and the dots (Vandermonde) coincide."</figcaption>
+                </figure>
+                <figure data-testid="chart-eigen" data-chart=eigen_data>
+                    <canvas node_ref=canvas_b class="ssm-canvas" role="img" aria-label="Eigenvalues of A in the complex plane"></canvas>
+                    <figcaption>"How to read: each dot is one eigenvalue of A (with its conjugate); further left = forgets faster, further from the axis = oscillates faster. S4D-Lin spreads frequencies, S4D-Real spreads decay rates."</figcaption>
+                </figure>
+            </div>
+            {costs}
+        </section>
+    }
+}
