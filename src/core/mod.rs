@@ -7,4 +7,5 @@ pub mod error;
 pub mod models;
 pub mod rng;
 pub mod scan;
+pub mod scan_view;
 pub mod tokens;
