@@ -12,7 +12,7 @@ use super::ViewEntry;
 use crate::core::scan::{scan, sequential_values, tanh_hillis_steele, Affine, Algorithm};
 use crate::core::scan_view::{
     chart_ns, combines_done, cost_curve, depth_done, mamba_channel, parse_value, phase_caption,
-    picture, random_inputs, span_label, verify, NodeView, A_LIMIT, B_LIMIT, MAX_N,
+    picture, random_inputs, span_label, verify, NodeView, Picture, A_LIMIT, B_LIMIT, MAX_N,
 };
 use crate::ui::charts::scan::{draw, CostChartData, CostSeries};
 use crate::ui::state::SharedInput;
@@ -144,6 +144,57 @@ fn pair_text(p: Affine<f32>) -> String {
     format!("({}, {})", display_number(p.a), display_number(p.b))
 }
 
+/// The arithmetic of node `i` of the "before" row or of the "after" row (`after`).
+fn node_tip(p: &Picture, after: bool, i: usize) -> String {
+    let row = if after { &p.after } else { &p.before };
+    let Some(nv) = row.get(i) else {
+        return String::new();
+    };
+    if !after {
+        return format!(
+            "node {i}: {} = {}{}",
+            span_label(nv.span, nv.padding),
+            pair_text(nv.value),
+            match nv.span {
+                Some(s) if s.first == 0 && !nv.padding => format!(
+                    " — a prefix from step 0, so h_{} = b = {}",
+                    s.last,
+                    display_number(nv.value.b)
+                ),
+                None => " — the identity (1, 0): do nothing".to_string(),
+                _ => String::new(),
+            }
+        );
+    }
+    let operand = |node: usize| p.before.get(node).map_or(Affine::identity(), |v| v.value);
+    if let Some(c) = p.combines.iter().find(|c| c.dest == i) {
+        let (e, l) = (operand(c.earlier.node), operand(c.later.node));
+        return format!(
+            "node {i} ← {} ∘ {} = {} ∘ {} = ({}·{}, {}·{} + {}) = {}",
+            span_label(c.earlier.span, false),
+            span_label(c.later.span, false),
+            pair_text(e),
+            pair_text(l),
+            factor(e.a),
+            factor(l.a),
+            factor(l.a),
+            factor(e.b),
+            display_number(l.b),
+            pair_text(nv.value),
+        );
+    }
+    match p.moves.iter().find(|m| m.to == i) {
+        Some(m) => match m.from {
+            Some(f) => format!(
+                "node {i} ← copy of node {f} = {} (no arithmetic)",
+                pair_text(nv.value)
+            ),
+            None => format!("node {i} ← the identity (1, 0): the root is cleared"),
+        },
+        None => format!("node {i}: unchanged at this level, {}", pair_text(nv.value)),
+    }
+}
+
 /// The Scan view.
 #[component]
 pub fn ScanView() -> impl IntoView {
@@ -154,7 +205,7 @@ pub fn ScanView() -> impl IntoView {
     let kind = RwSignal::new(Kind::HillisSteele);
     let edits = RwSignal::new(Edits::new());
     let edit_notice = RwSignal::new(None::<String>);
-    let hover = RwSignal::new(None::<String>);
+    let hover = RwSignal::new(None::<(bool, usize)>);
     let step = RwSignal::new(0usize);
 
     let base = Memo::new(move |_| {
@@ -342,12 +393,36 @@ pub fn ScanView() -> impl IntoView {
         }
     });
 
+    // One listener for every node (event delegation): the hovered node's row and index.
+    let on_hover = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let node = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest(".scan-node").ok().flatten());
+        if let Some(el) = node {
+            let after = el.get_attribute("data-row").as_deref() == Some("after");
+            if let Some(i) = el
+                .get_attribute("data-i")
+                .and_then(|v| v.parse::<usize>().ok())
+            {
+                hover.set(Some((after, i)));
+            }
+        }
+    };
+    let hover_text = move || {
+        hover.get().map_or_else(
+            || "Hover a node to see its arithmetic.".to_string(),
+            |(after, i)| shown.with(|p| node_tip(p, after, i)),
+        )
+    };
+
     let svg = move || {
         shown.with(|p| {
             let count = p.before.len().max(1);
             let width = count as f64 * PITCH + 8.0;
             let x_of = |i: usize| 4.0 + i as f64 * PITCH + (PITCH - NODE_W) / 2.0;
-            let node = |i: usize, nv: &NodeView, y: f64, row: &'static str, tip: String| {
+            let node = |i: usize, nv: &NodeView, y: f64, row: &'static str| {
                 let x = x_of(i);
                 let class = format!(
                     "scan-node{}{}{}",
@@ -356,12 +431,9 @@ pub fn ScanView() -> impl IntoView {
                     if row == "after" && !nv.changed { " scan-same" } else { "" },
                 );
                 let range = span_label(nv.span, nv.padding);
-                let tip_hover = tip.clone();
                 let range_attr = range.clone();
                 view! {
-                    <g class=class data-i=i data-row=row data-range=range_attr
-                        on:mouseenter=move |_| hover.set(Some(tip_hover.clone()))>
-                        <title>{tip}</title>
+                    <g class=class data-i=i data-row=row data-range=range_attr>
                         <rect x=x y=y width=NODE_W height=NODE_H rx="4"></rect>
                         <text x=x + NODE_W / 2.0 y=y + 14.0 class="scan-range">{range}</text>
                         <text x=x + NODE_W / 2.0 y=y + 29.0>{format!("a {}", display_number(nv.value.a))}</text>
@@ -369,60 +441,17 @@ pub fn ScanView() -> impl IntoView {
                     </g>
                 }
             };
-            let before_tip = |i: usize, nv: &NodeView| {
-                format!(
-                    "node {i}: {} = {}{}",
-                    span_label(nv.span, nv.padding),
-                    pair_text(nv.value),
-                    match nv.span {
-                        Some(s) if s.first == 0 && !nv.padding =>
-                            format!(" — a prefix from step 0, so h_{} = b = {}", s.last, display_number(nv.value.b)),
-                        None => " — the identity (1, 0): do nothing".to_string(),
-                        _ => String::new(),
-                    }
-                )
-            };
             let before: Vec<_> = p
                 .before
                 .iter()
                 .enumerate()
-                .map(|(i, nv)| node(i, nv, ROW_BEFORE, "before", before_tip(i, nv)))
+                .map(|(i, nv)| node(i, nv, ROW_BEFORE, "before"))
                 .collect();
             let after: Vec<_> = p
                 .after
                 .iter()
                 .enumerate()
-                .map(|(i, nv)| {
-                    let tip = p
-                        .combines
-                        .iter()
-                        .find(|c| c.dest == i)
-                        .map(|c| {
-                            let e = p.before.get(c.earlier.node).map_or(Affine::identity(), |v| v.value);
-                            let l = p.before.get(c.later.node).map_or(Affine::identity(), |v| v.value);
-                            format!(
-                                "node {i} ← {} ∘ {} = {} ∘ {} = ({}·{}, {}·{} + {}) = {}",
-                                span_label(c.earlier.span, false),
-                                span_label(c.later.span, false),
-                                pair_text(e),
-                                pair_text(l),
-                                factor(e.a),
-                                factor(l.a),
-                                factor(l.a),
-                                factor(e.b),
-                                display_number(l.b),
-                                pair_text(nv.value),
-                            )
-                        })
-                        .or_else(|| {
-                            p.moves.iter().find(|m| m.to == i).map(|m| match m.from {
-                                Some(f) => format!("node {i} ← copy of node {f} = {} (no arithmetic)", pair_text(nv.value)),
-                                None => format!("node {i} ← the identity (1, 0): the root is cleared"),
-                            })
-                        })
-                        .unwrap_or_else(|| format!("node {i}: unchanged at this level, {}", pair_text(nv.value)));
-                    node(i, nv, ROW_AFTER, "after", tip)
-                })
+                .map(|(i, nv)| node(i, nv, ROW_AFTER, "after"))
                 .collect();
             let arrow = |from: usize, to: usize, shift: f64, class: &'static str| {
                 let x1 = x_of(from) + NODE_W / 2.0 + shift * 0.6;
@@ -463,7 +492,7 @@ pub fn ScanView() -> impl IntoView {
             view! {
                 <p class="scan-phase" data-testid="scan-phase">{caption}</p>
                 <div class="scan-svg-box" node_ref=svg_box>
-                    <svg data-testid="scan-svg" width=width height=SVG_H viewBox=format!("0 0 {width} {SVG_H}")
+                    <svg data-testid="scan-svg" on:mouseover=on_hover width=width height=SVG_H viewBox=format!("0 0 {width} {SVG_H}")
                         role="img" aria-label="Nodes of the scan before and after the current level">
                         <defs>
                             <marker id="scan-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
@@ -642,7 +671,7 @@ pub fn ScanView() -> impl IntoView {
                 {verified}
             </div>
             {svg}
-            <p class="scan-hover" data-testid="scan-hover" aria-live="polite">{move || hover.get().unwrap_or_else(|| "Hover a node to see its arithmetic.".to_string())}</p>
+            <p class="scan-hover" data-testid="scan-hover" aria-live="polite">{hover_text}</p>
             <p class="scan-note">{move || (kind.get() == Kind::Blelloch).then_some(
                 "Blelloch pads to a power of two with the identity (1, 0) (dashed nodes; their combines are counted). \
                  The down-sweep leaves exclusive prefixes: h_t is read from node t+1, the last one from the total saved before the root was cleared."
