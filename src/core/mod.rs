@@ -9,4 +9,5 @@ pub mod models;
 pub mod rng;
 pub mod scan;
 pub mod ssm;
+pub mod scan_view;
 pub mod tokens;

@@ -1,1 +1,107 @@
-//! Chart of the scan view (lands with its issue).
+//! Work and depth of the scans vs n (log–log), one line per algorithm, two panels.
+
+use plotters::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use super::canvas::backend_for;
+
+/// One algorithm's curve: `(n, combines, levels)` per n.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostSeries {
+    pub name: String,
+    /// CSS colour as RGB.
+    pub color: (u8, u8, u8),
+    pub points: Vec<(usize, usize, usize)>,
+}
+
+/// Everything the chart draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostChartData {
+    pub series: Vec<CostSeries>,
+    /// The n chosen in the view (a vertical marker).
+    pub current_n: usize,
+}
+
+/// Draws the two panels (work left, depth right) on `canvas`.
+pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), String> {
+    let Some((backend, ratio)) = backend_for(canvas) else {
+        return Ok(());
+    };
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let panels = root.split_evenly((1, 2));
+    let max_n = data
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .max()
+        .unwrap_or(2)
+        .max(2) as f64;
+    let font = (12.0 * ratio) as u32;
+    let titles = [
+        "work: combines (log)",
+        "depth: levels one after another (log)",
+    ];
+    for (panel_index, panel) in panels.iter().enumerate() {
+        let value = |p: &(usize, usize, usize)| if panel_index == 0 { p.1 } else { p.2 };
+        let max_y = data
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(value))
+            .max()
+            .unwrap_or(1)
+            .max(2) as f64;
+        let mut chart = ChartBuilder::on(panel)
+            .caption(titles[panel_index], ("sans-serif", font + 1))
+            .margin((8.0 * ratio) as u32)
+            .margin_right((22.0 * ratio) as u32)
+            .x_label_area_size((28.0 * ratio) as u32)
+            .y_label_area_size((44.0 * ratio) as u32)
+            .build_cartesian_2d((2f64..max_n).log_scale(), (1f64..max_y * 1.3).log_scale())
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("n")
+            .label_style(("sans-serif", font))
+            .light_line_style(RGBColor(235, 235, 235))
+            .x_label_formatter(&|v| format!("{}", v.round()))
+            .y_label_formatter(&|v| format!("{}", v.round()))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let current = data.current_n.max(2) as f64;
+        chart
+            .draw_series(LineSeries::new(
+                [(current, 1.0), (current, max_y * 1.3)],
+                ShapeStyle::from(&RGBColor(160, 160, 160)).stroke_width(ratio as u32),
+            ))
+            .map_err(|e| e.to_string())?;
+        for s in &data.series {
+            let color = RGBColor(s.color.0, s.color.1, s.color.2);
+            chart
+                .draw_series(LineSeries::new(
+                    s.points
+                        .iter()
+                        .filter(|p| value(p) > 0)
+                        .map(|p| (p.0 as f64, value(p) as f64)),
+                    ShapeStyle::from(&color).stroke_width((2.0 * ratio) as u32),
+                ))
+                .map_err(|e| e.to_string())?
+                .label(s.name.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(
+                        [(x, y), (x + (16.0 * ratio) as i32, y)],
+                        ShapeStyle::from(&color).stroke_width((2.0 * ratio) as u32),
+                    )
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(("sans-serif", font))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .draw()
+            .map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())
+}
