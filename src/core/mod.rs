@@ -8,6 +8,6 @@ pub mod flow;
 pub mod models;
 pub mod rng;
 pub mod scan;
-pub mod ssm;
 pub mod scan_view;
+pub mod ssm;
 pub mod tokens;
