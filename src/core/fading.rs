@@ -245,47 +245,72 @@ pub fn mamba_influence_with_delta(
     let tr = &run.trace;
     let (l, dm) = (x.nrows(), params.d_model);
     let (di, n) = (tr.a.nrows(), tr.a.ncols());
+    let nd = n * di;
     let k_conv = params.conv_weight.nrows();
     let silu_z = tr.z.mapv(silu);
     let silu_z_grad = tr.z.mapv(silu_grad);
     let conv_grad = tr.conv.mapv(silu_grad);
+    // Flat n-major buffers [L, N, Di] so the inner loops run over contiguous channels.
+    let to_nd = |a: &Array3<f32>| -> Vec<f32> {
+        let mut v = vec![0.0f32; l * nd];
+        for ((t, d, m), &x) in a.indexed_iter() {
+            v[t * nd + m * di + d] = x;
+        }
+        v
+    };
+    let (a_bar, states) = (to_nd(&tr.a_bar), to_nd(&tr.states));
     let mut out = Array2::zeros((l, l));
+    let mut dh = vec![0.0f32; dm * nd]; // [T, N, Di]
+    let mut ds = Array2::<f32>::zeros((dm, di)); // [T, Di]
     for j in 0..l {
-        let mut dh = Array3::<f32>::zeros((dm, di, n)); // [T, Di, N]
+        dh.fill(0.0);
         for t in j..l {
             let w = t - j;
-            let a_bar = tr.a_bar.index_axis(Axis(0), t); // [Di, N]
-            let (b_t, c_t, u_t) = (tr.b.row(t), tr.c.row(t), tr.u.row(t));
-            let delta_t = tr.delta.row(t);
-            let mut ds = Array2::<f32>::zeros((dm, di)); // [T, Di]
+            let a_t = &a_bar[t * nd..(t + 1) * nd];
+            let (b_t, c_t) = (tr.b.row(t), tr.c.row(t));
+            let (u_t, delta_t) = (tr.u.row(t), tr.delta.row(t));
+            ds.fill(0.0);
             if w < k_conv {
                 let tap = params.conv_weight.row(k_conv - 1 - w);
                 let du = &params.in_proj_x * &(&tap * &conv_grad.row(t)); // [T, Di]
                 let db = du.dot(&params.x_proj_b); // [T, N]
                 let dc = du.dot(&params.x_proj_c); // [T, N]
-                let h_t = tr.states.index_axis(Axis(0), t); // [Di, N]
-                for tau in 0..dm {
+                let h_t = &states[t * nd..(t + 1) * nd];
+                for (tau, dh_tau) in dh.chunks_exact_mut(nd).enumerate() {
+                    let du_r = du.row(tau);
+                    let mut ds_r = ds.row_mut(tau);
                     for d in 0..di {
-                        let mut acc = params.d_skip[d] * du[[tau, d]];
-                        for m in 0..n {
-                            let v = a_bar[[d, m]] * dh[[tau, d, m]]
-                                + delta_t[d] * (db[[tau, m]] * u_t[d] + b_t[m] * du[[tau, d]]);
-                            dh[[tau, d, m]] = v;
-                            acc += dc[[tau, m]] * h_t[[d, m]] + c_t[m] * v;
+                        ds_r[d] = params.d_skip[d] * du_r[d];
+                    }
+                    for m in 0..n {
+                        let (dbm, dcm, bm, cm) = (db[[tau, m]], dc[[tau, m]], b_t[m], c_t[m]);
+                        let row = m * di..(m + 1) * di;
+                        for ((d, h), (&a, &hv)) in dh_tau[row.clone()]
+                            .iter_mut()
+                            .enumerate()
+                            .zip(a_t[row.clone()].iter().zip(&h_t[row]))
+                        {
+                            *h = a * *h + delta_t[d] * (dbm * u_t[d] + bm * du_r[d]);
+                            ds_r[d] += dcm * hv + cm * *h;
                         }
-                        ds[[tau, d]] = acc;
                     }
                 }
             } else {
-                for tau in 0..dm {
-                    for d in 0..di {
-                        let mut acc = 0.0;
-                        for m in 0..n {
-                            let v = a_bar[[d, m]] * dh[[tau, d, m]];
-                            dh[[tau, d, m]] = v;
-                            acc += c_t[m] * v;
+                // After the conv window: dh_t = Ā_t ⊙ dh_{t−1}, ds_t = C_t · dh_t.
+                for (tau, dh_tau) in dh.chunks_exact_mut(nd).enumerate() {
+                    let mut ds_r = ds.row_mut(tau);
+                    let Some(ds_s) = ds_r.as_slice_mut() else {
+                        continue;
+                    };
+                    for ((hrow, arow), &cm) in dh_tau
+                        .chunks_exact_mut(di)
+                        .zip(a_t.chunks_exact(di))
+                        .zip(c_t.iter())
+                    {
+                        for ((h, &a), s) in hrow.iter_mut().zip(arow).zip(ds_s.iter_mut()) {
+                            *h *= a;
+                            *s += cm * *h;
                         }
-                        ds[[tau, d]] = acc;
                     }
                 }
             }

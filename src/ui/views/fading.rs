@@ -144,6 +144,24 @@ fn normalized_range(curves: &[Curve]) -> (f32, f32) {
     (floor.min(0.1), 2.0)
 }
 
+/// The y range of absolute curves: whole decades around the positive finite values
+/// (at most 30 decades below the top).
+fn absolute_range(curves: &[Curve]) -> (f32, f32) {
+    let finite = curves
+        .iter()
+        .flat_map(|c| c.values.iter())
+        .copied()
+        .filter(|v| v.is_finite() && *v > 0.0);
+    let (lo, hi) = finite.fold((f32::INFINITY, 0.0f32), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if hi > 0.0 {
+        let top = 10f32.powf(hi.log10().ceil());
+        let bottom = 10f32.powf(lo.log10().floor()).max(top * 1e-30);
+        (bottom.min(top / 10.0), top)
+    } else {
+        (1e-6, 1.0)
+    }
+}
+
 /// Words for the values a log axis had to leave out.
 fn clip_notice(curves: &[Curve], floor: f32) -> Option<String> {
     let parts: Vec<String> = curves
@@ -444,7 +462,14 @@ pub fn FadingView() -> impl IntoView {
             )
         })
     });
-    let mamba_cfg = Memo::new(move |_| configs.with(|c| c.mamba.clone()));
+    // Δ is overridden in the demo, so the Δ bias and selectivity sliders do not rerun it.
+    let mamba_cfg = Memo::new(move |_| {
+        configs.with(|c| mamba::Config {
+            delta_bias_shift: 0.0,
+            selectivity: 1.0,
+            ..c.mamba.clone()
+        })
+    });
     let demo_result = Memo::new(move |_| {
         let (d, seed) = (input.d_model.get(), input.seed.get());
         let params = mamba_cfg
@@ -460,31 +485,24 @@ pub fn FadingView() -> impl IntoView {
     let demo_chart = Memo::new(move |_| {
         let i = selected.get();
         let mut curves = Vec::new();
-        let selective = demo_result.with(|r| {
-            r.as_ref()
-                .ok()
-                .map(|m| row_curve(m.view(), i))
-                .unwrap_or_default()
-        });
         let s4d_row = rows.with(|rows| {
             rows.iter()
                 .find(|(f, _)| *f == Family::S4d)
                 .and_then(|(_, r)| r.as_ref().ok().map(|r| r.measured.clone()))
-                .unwrap_or_default()
         });
-        if let Some(v) = normalized(&s4d_row) {
+        if let Some(values) = s4d_row {
             curves.push(Curve {
                 label: "S4D (same Δ for every token)".to_string(),
                 colour: colour(Family::S4d),
-                values: v,
+                values,
                 dashed: false,
             });
         }
-        if let Some(v) = normalized(&selective) {
+        if let Some(values) = demo_result.with(|r| r.as_ref().ok().map(|m| row_curve(m.view(), i))) {
             curves.push(Curve {
                 label: "Mamba with the Δ rule".to_string(),
                 colour: colour(Family::Mamba),
-                values: v,
+                values,
                 dashed: false,
             });
         }
@@ -495,13 +513,13 @@ pub fn FadingView() -> impl IntoView {
                 .collect()
         });
         FadingChart {
-            y_range: normalized_range(&curves),
+            y_range: absolute_range(&curves),
             curves,
             x_max: i,
-            guides: vec![0.5, 0.01],
+            guides: Vec::new(),
             cutoffs: Vec::new(),
             marks: marks_at,
-            y_desc: "influence / its maximum".to_string(),
+            y_desc: "influence ‖∂y_i/∂x_j‖".to_string(),
         }
     });
     let demo_notice = move || {
@@ -551,19 +569,7 @@ pub fn FadingView() -> impl IntoView {
                 })
                 .unwrap_or_default()
         });
-        let finite = curves
-            .iter()
-            .flat_map(|c| c.values.iter())
-            .copied()
-            .filter(|v| v.is_finite() && *v > 0.0);
-        let (lo, hi) = finite.fold((f32::INFINITY, 0.0f32), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        let y_range = if hi > 0.0 {
-            let top = 10f32.powf(hi.log10().ceil());
-            let bottom = 10f32.powf(lo.log10().floor()).max(top * 1e-30);
-            (bottom.min(top / 10.0), top)
-        } else {
-            (1e-6, 1.0)
-        };
+        let y_range = absolute_range(&curves);
         FadingChart {
             curves,
             x_max: i,
@@ -863,7 +869,7 @@ pub fn FadingView() -> impl IntoView {
                     })
                 >
                     <ChartCanvas data=demo_chart test_id="selectivity-canvas" label="Mamba with the Δ rule against S4D, influence against distance" />
-                    <figcaption>"How to read this: pink is Mamba with the Δ rule, orange S4D with one Δ for all tokens, both normalised to their maximum on output i; triangles on the x axis mark the distances of the marked tokens. Where the pink line stays high across a stretch, the small Δ there held the state."</figcaption>
+                    <figcaption>"How to read this: pink is Mamba with the Δ rule, orange S4D with one Δ for all tokens, in absolute influence on output i (the spike at distance 0 is the residual path); triangles on the x axis mark the distances of the marked tokens. A marked token written with a large Δ stands out as a peak; a stretch of small Δ holds the state, so the pink line stays flat across it."</figcaption>
                 </figure>
                 <p class="notice" role="status">{demo_notice}</p>
             </section>
