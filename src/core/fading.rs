@@ -16,7 +16,7 @@
 //!              Mamba block run with that Δ (forward-mode, Δ held at the rule's values)
 //! ```
 
-use ndarray::{Array2, Array3, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array2, Array3, ArrayView1, ArrayView2};
 
 use crate::core::error::CoreResult;
 use crate::core::models::{cnn, linear_rnn, mamba, s4d};
@@ -391,10 +391,8 @@ mod tests {
         assert_eq!(normalized(&[2.0, 4.0, 1.0]), Some(vec![0.5, 1.0, 0.25]));
         assert_eq!(normalized(&[0.0, 0.0]), None);
         assert_eq!(normalized(&[1.0, f32::INFINITY]), None);
-        let (segs, clipped) = log_segments(
-            &[1.0, 0.5, 0.0, f32::NAN, f32::INFINITY, 0.25, 1e-9],
-            1e-6,
-        );
+        let (segs, clipped) =
+            log_segments(&[1.0, 0.5, 0.0, f32::NAN, f32::INFINITY, 0.25, 1e-9], 1e-6);
         assert_eq!(segs, vec![vec![(0.0, 1.0), (1.0, 0.5)], vec![(5.0, 0.25)]]);
         assert_eq!(
             clipped,

@@ -116,7 +116,11 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
                     .map_err(err)?;
             } else if points.len() == 1 {
                 chart
-                    .draw_series(points.iter().map(|&p| Circle::new(p, px(3.0), style.filled())))
+                    .draw_series(
+                        points
+                            .iter()
+                            .map(|&p| Circle::new(p, px(3.0), style.filled())),
+                    )
                     .map_err(err)?;
             } else {
                 chart

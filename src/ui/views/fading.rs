@@ -14,9 +14,9 @@ use ndarray::{Array1, Array2, ArrayView2};
 
 use super::ViewEntry;
 use crate::core::fading::{
-    cnn_cutoff, linear_rnn_closed_form, log_segments, memory, mamba_influence_with_delta,
-    normalized, row_curve, s4d_closed_form, scaled_to, selective_delta, Clipped, MarkRole,
-    Memory, Reach,
+    cnn_cutoff, linear_rnn_closed_form, log_segments, mamba_influence_with_delta, memory,
+    normalized, row_curve, s4d_closed_form, scaled_to, selective_delta, Clipped, MarkRole, Memory,
+    Reach,
 };
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
 use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
@@ -152,7 +152,9 @@ fn absolute_range(curves: &[Curve]) -> (f32, f32) {
         .flat_map(|c| c.values.iter())
         .copied()
         .filter(|v| v.is_finite() && *v > 0.0);
-    let (lo, hi) = finite.fold((f32::INFINITY, 0.0f32), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = finite.fold((f32::INFINITY, 0.0f32), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
     if hi > 0.0 {
         let top = 10f32.powf(hi.log10().ceil());
         let bottom = 10f32.powf(lo.log10().floor()).max(top * 1e-30);
@@ -167,7 +169,13 @@ fn clip_notice(curves: &[Curve], floor: f32) -> Option<String> {
     let parts: Vec<String> = curves
         .iter()
         .filter_map(|c| {
-            let (_, Clipped { below_floor, non_finite }) = log_segments(&c.values, floor);
+            let (
+                _,
+                Clipped {
+                    below_floor,
+                    non_finite,
+                },
+            ) = log_segments(&c.values, floor);
             let mut what = Vec::new();
             if below_floor > 0 {
                 what.push(format!(
@@ -453,14 +461,8 @@ pub fn FadingView() -> impl IntoView {
         marks.with(|m| (0..l).map(|t| m.contains(&t)).collect::<Vec<bool>>())
     });
     let demo_delta = Memo::new(move |_| {
-        marked.with(|m| {
-            selective_delta(
-                m,
-                s4d_delta.get() as f32,
-                strength.get() as f32,
-                role.get(),
-            )
-        })
+        marked
+            .with(|m| selective_delta(m, s4d_delta.get() as f32, strength.get() as f32, role.get()))
     });
     // Δ is overridden in the demo, so the Δ bias and selectivity sliders do not rerun it.
     let mamba_cfg = Memo::new(move |_| {
@@ -498,7 +500,8 @@ pub fn FadingView() -> impl IntoView {
                 dashed: false,
             });
         }
-        if let Some(values) = demo_result.with(|r| r.as_ref().ok().map(|m| row_curve(m.view(), i))) {
+        if let Some(values) = demo_result.with(|r| r.as_ref().ok().map(|m| row_curve(m.view(), i)))
+        {
             curves.push(Curve {
                 label: "Mamba with the Δ rule".to_string(),
                 colour: colour(Family::Mamba),
