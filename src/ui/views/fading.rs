@@ -872,7 +872,7 @@ pub fn FadingView() -> impl IntoView {
                     })
                 >
                     <ChartCanvas data=demo_chart test_id="selectivity-canvas" label="Mamba with the Δ rule against S4D, influence against distance" />
-                    <figcaption>"How to read this: pink is Mamba with the Δ rule, orange S4D with one Δ for all tokens, in absolute influence on output i (the spike at distance 0 is the residual path); triangles on the x axis mark the distances of the marked tokens. A marked token written with a large Δ stands out as a peak; a stretch of small Δ holds the state, so the pink line stays flat across it."</figcaption>
+                    <figcaption>"How to read this: pink is Mamba with the Δ rule, orange S4D with one Δ for all tokens, in absolute influence on output i (the spike at distance 0 is the residual path); triangles on the x axis mark the distances of the marked tokens. A marked token written with a large Δ stands out as a peak; a stretch of small Δ holds the state, so the pink line stays flat across it. The 3 tokens before a marked one share its peak (Mamba's causal conv of width 4 mixes them into u_t), and a later large Δ erases what an earlier one wrote."</figcaption>
                 </figure>
                 <p class="notice" role="status">{demo_notice}</p>
             </section>
