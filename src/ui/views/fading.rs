@@ -1,8 +1,29 @@
-//! Fading view — lands with its own issue; until then an honest placeholder.
+//! Fading view: how strongly a token still moves a later output as the distance grows, per
+//! model — and how a selective SSM chooses, token by token, what to keep.
+//!
+//! Memo graph (models never rerun when only the toggles or the output position change):
+//! sliders → one config memo per family → one result memo per family (whole influence
+//! matrix + closed form by lag) → `rows` (row i by distance, cheap) → chart memos → one
+//! drawing `Effect` per canvas. The demos have their own result memos.
 
+use std::collections::BTreeSet;
+
+use leptos::html::Canvas;
 use leptos::prelude::*;
+use ndarray::{Array1, Array2, ArrayView2};
 
 use super::ViewEntry;
+use crate::core::fading::{
+    cnn_cutoff, linear_rnn_closed_form, log_segments, mamba_influence_with_delta, memory,
+    normalized, row_curve, s4d_closed_form, scaled_to, selective_delta, Clipped, MarkRole, Memory,
+    Reach,
+};
+use crate::core::models::family::{Family, ModelConfig, ModelParams};
+use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
+use crate::ui::charts::fading::{draw, Curve, FadingChart};
+use crate::ui::state::SharedInput;
+use crate::ui::widgets::format::display_number;
+use crate::ui::widgets::slider::Slider;
 
 /// Registry entry of the Fading view.
 pub const ENTRY: ViewEntry = ViewEntry {
@@ -11,13 +32,860 @@ pub const ENTRY: ViewEntry = ViewEntry {
     render: || view! { <FadingView/> }.into_any(),
 };
 
-/// Placeholder until the Fading view is built.
+/// Lowest value drawn on the normalised log axis.
+const MIN_FLOOR: f32 = 1e-8;
+/// Spectral radii of the vanishing/exploding demo.
+const RADII: [f32; 3] = [0.5, 1.0, 1.5];
+const RADIUS_COLOURS: [(u8, u8, u8); 3] = [(0, 114, 178), (0, 158, 115), (213, 94, 0)];
+
+/// Okabe–Ito colours (colour-blind safe), one per family.
+fn colour(f: Family) -> (u8, u8, u8) {
+    match f {
+        Family::Cnn => (230, 159, 0),
+        Family::Transformer => (86, 180, 233),
+        Family::Rnn => (0, 158, 115),
+        Family::LinearRnn => (0, 114, 178),
+        Family::S4d => (213, 94, 0),
+        Family::Mamba => (204, 121, 167),
+    }
+}
+
+fn css((r, g, b): (u8, u8, u8)) -> String {
+    format!("rgb({r},{g},{b})")
+}
+
+/// One family's computation on the whole sentence.
+#[derive(Debug, Clone, PartialEq)]
+struct ModelResult {
+    /// I[i, j] = ‖∂y_i/∂x_j‖_F, `[L, L]`.
+    influence: Array2<f32>,
+    /// Closed form by distance k = 0..L (empty when the family has none as a curve).
+    closed: Vec<f32>,
+    /// Linear RNN only: ‖∂h_i/∂x_j‖ by distance (the matrix is Toeplitz).
+    state_by_lag: Vec<f32>,
+}
+
+type Outcome = Result<ModelResult, String>;
+
+fn family_result(cfg: &ModelConfig, x: ArrayView2<f32>, d: usize, seed: u64) -> Outcome {
+    let len = x.nrows();
+    let err = |e: crate::core::error::CoreError| e.to_string();
+    let params = cfg.init(d, seed).map_err(err)?;
+    let influence = params.influence(x).map_err(err)?;
+    let (closed, state_by_lag) = match &params {
+        ModelParams::LinearRnn(p) => {
+            let state = linear_rnn::state_influence(p, x).map_err(err)?;
+            (
+                linear_rnn_closed_form(p, len),
+                row_curve(state.view(), len.saturating_sub(1)),
+            )
+        }
+        ModelParams::S4d(p) => (s4d_closed_form(p, len), Vec::new()),
+        _ => (Vec::new(), Vec::new()),
+    };
+    Ok(ModelResult {
+        influence,
+        closed,
+        state_by_lag,
+    })
+}
+
+/// Every family's configuration (each field its own memo in the view).
+#[derive(Clone, PartialEq)]
+struct Configs {
+    cnn: cnn::Config,
+    transformer: transformer::Config,
+    rnn: rnn::Config,
+    linear: linear_rnn::Config,
+    s4d: s4d::Config,
+    mamba: mamba::Config,
+}
+
+/// Row i of one family, by distance.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    measured: Vec<f32>,
+    closed: Vec<f32>,
+    state: Vec<f32>,
+}
+
+fn f32_list(values: &[f32]) -> String {
+    let cells: Vec<String> = values
+        .iter()
+        .map(|v| {
+            if v.is_finite() {
+                format!("{v}")
+            } else {
+                "null".to_string()
+            }
+        })
+        .collect();
+    format!("[{}]", cells.join(","))
+}
+
+fn reach_text(r: Reach) -> String {
+    match r {
+        Reach::Within(v) => format!("{v:.1}"),
+        Reach::Beyond(n) => format!("> {n}"),
+        Reach::Undefined => "—".to_string(),
+    }
+}
+
+/// The y range of normalised curves: from the smallest positive value (a decade below,
+/// at least `MIN_FLOOR`) to 2.
+fn normalized_range(curves: &[Curve]) -> (f32, f32) {
+    let min = curves
+        .iter()
+        .flat_map(|c| c.values.iter())
+        .copied()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold(1.0f32, f32::min);
+    let floor = 10f32.powf(min.log10().floor()).max(MIN_FLOOR);
+    (floor.min(0.1), 2.0)
+}
+
+/// The y range of absolute curves: whole decades around the positive finite values
+/// (at most 30 decades below the top).
+fn absolute_range(curves: &[Curve]) -> (f32, f32) {
+    let finite = curves
+        .iter()
+        .flat_map(|c| c.values.iter())
+        .copied()
+        .filter(|v| v.is_finite() && *v > 0.0);
+    let (lo, hi) = finite.fold((f32::INFINITY, 0.0f32), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if hi > 0.0 {
+        let top = 10f32.powf(hi.log10().ceil());
+        let bottom = 10f32.powf(lo.log10().floor()).max(top * 1e-30);
+        (bottom.min(top / 10.0), top)
+    } else {
+        (1e-6, 1.0)
+    }
+}
+
+/// Words for the values a log axis had to leave out.
+fn clip_notice(curves: &[Curve], floor: f32) -> Option<String> {
+    let parts: Vec<String> = curves
+        .iter()
+        .filter_map(|c| {
+            let (
+                _,
+                Clipped {
+                    below_floor,
+                    non_finite,
+                },
+            ) = log_segments(&c.values, floor);
+            let mut what = Vec::new();
+            if below_floor > 0 {
+                what.push(format!(
+                    "{below_floor} at or below {} (zero or underflow)",
+                    display_number(floor)
+                ));
+            }
+            if non_finite > 0 {
+                what.push(format!("{non_finite} overflow/NaN"));
+            }
+            (!what.is_empty()).then(|| format!("{}: {}", c.label, what.join(", ")))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "Not drawn (a log axis cannot show them; the lines are clipped there): {}.",
+            parts.join("; ")
+        )
+    })
+}
+
+/// One canvas redrawn by one effect from one memo.
+#[component]
+fn ChartCanvas(
+    /// The chart data.
+    data: Memo<FadingChart>,
+    /// `data-testid` of the canvas.
+    test_id: &'static str,
+    /// Accessible label.
+    label: &'static str,
+) -> impl IntoView {
+    let node = NodeRef::<Canvas>::new();
+    let (error, set_error) = signal(None::<String>);
+    Effect::new(move |_| {
+        let Some(canvas) = node.get() else {
+            return;
+        };
+        let result = data.with(|d| draw(&canvas, d));
+        set_error.set(result.err());
+    });
+    view! {
+        <canvas
+            node_ref=node
+            class="fading-canvas"
+            data-testid=test_id
+            role="img"
+            aria-label=label
+            data-drawn=move || data.with(|d| {
+                let labels: Vec<String> = d.curves.iter().map(|c| format!("\"{}\"", c.label)).collect();
+                format!("[{}]", labels.join(","))
+            })
+        ></canvas>
+        <p class="notice" role="status">{move || error.get()}</p>
+    }
+}
+
+/// The Fading view.
 #[component]
 pub fn FadingView() -> impl IntoView {
+    let input = expect_context::<SharedInput>();
+
+    // ---- sliders --------------------------------------------------------------------------
+    let r = RwSignal::new(f64::from(linear_rnn::Config::default().r));
+    let theta = RwSignal::new(f64::from(linear_rnn::Config::default().theta));
+    let s4d_delta = RwSignal::new(f64::from(s4d::Config::default().delta));
+    let radius = RwSignal::new(f64::from(rnn::Config::default().spectral_radius));
+    let layers = RwSignal::new(cnn::Config::default().layers as f64);
+    let kernel = RwSignal::new(cnn::Config::default().kernel as f64);
+    let dilated = RwSignal::new(false);
+    let temperature = RwSignal::new(f64::from(transformer::Config::default().temperature));
+    let delta_bias = RwSignal::new(0.0f64);
+    let selectivity = RwSignal::new(1.0f64);
+    let strength = RwSignal::new(3.0f64);
+    let role = RwSignal::new(MarkRole::Write);
+    let marks = RwSignal::new(BTreeSet::from([1usize]));
+    let pinned = RwSignal::new(None::<usize>);
+    let shown = RwSignal::new(Family::ALL.to_vec());
+    let show_closed = RwSignal::new(true);
+
+    // ---- configs (memos: a slider that does not change a config reruns nothing) ------------
+    let configs = Memo::new(move |_| Configs {
+        cnn: cnn::Config {
+            layers: layers.get().round().clamp(1.0, 8.0) as usize,
+            kernel: kernel.get().round().clamp(2.0, 9.0) as usize,
+            dilation: if dilated.get() {
+                cnn::Dilation::Exponential
+            } else {
+                cnn::Dilation::Fixed
+            },
+            ..Default::default()
+        },
+        transformer: transformer::Config {
+            temperature: temperature.get() as f32,
+            ..Default::default()
+        },
+        rnn: rnn::Config {
+            spectral_radius: radius.get() as f32,
+            ..Default::default()
+        },
+        linear: linear_rnn::Config {
+            r: r.get() as f32,
+            theta: theta.get() as f32,
+            ..Default::default()
+        },
+        s4d: s4d::Config {
+            delta: s4d_delta.get() as f32,
+            ..Default::default()
+        },
+        mamba: mamba::Config {
+            delta_bias_shift: delta_bias.get() as f32,
+            selectivity: selectivity.get() as f32,
+            ..Default::default()
+        },
+    });
+    let len = Memo::new(move |_| input.embeddings.with(|e| e.0.nrows()));
+
+    // One result memo per family, keyed on its own config only.
+    let results: Vec<(Family, Memo<Outcome>)> = Family::ALL
+        .into_iter()
+        .map(|family| {
+            let cfg = Memo::new(move |_| {
+                configs.with(|c| match family {
+                    Family::Cnn => ModelConfig::Cnn(c.cnn.clone()),
+                    Family::Transformer => ModelConfig::Transformer(c.transformer.clone()),
+                    Family::Rnn => ModelConfig::Rnn(c.rnn.clone()),
+                    Family::LinearRnn => ModelConfig::LinearRnn(c.linear.clone()),
+                    Family::S4d => ModelConfig::S4d(c.s4d.clone()),
+                    Family::Mamba => ModelConfig::Mamba(c.mamba.clone()),
+                })
+            });
+            let memo = Memo::new(move |_| {
+                let (d, seed) = (input.d_model.get(), input.seed.get());
+                cfg.with(|c| {
+                    input
+                        .embeddings
+                        .with(|e| family_result(c, e.0.view(), d, seed))
+                })
+            });
+            (family, memo)
+        })
+        .collect();
+    let results = StoredValue::new(results);
+
+    // ---- selected output i (default: the last token) -----------------------------------------
+    let selected = Memo::new(move |_| {
+        let last = len.get().saturating_sub(1);
+        pinned.get().map_or(last, |i| i.min(last))
+    });
+
+    let rows = Memo::new(move |_| {
+        let i = selected.get();
+        results.with_value(|rs| {
+            rs.iter()
+                .map(|(f, memo)| {
+                    let row = memo.with(|res| {
+                        res.as_ref()
+                            .map(|m| Row {
+                                measured: row_curve(m.influence.view(), i),
+                                closed: m.closed.iter().take(i + 1).copied().collect(),
+                                state: m.state_by_lag.iter().take(i + 1).copied().collect(),
+                            })
+                            .map_err(Clone::clone)
+                    });
+                    (*f, row)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let cutoff = Memo::new(move |_| configs.with(|c| cnn_cutoff(&c.cnn)));
+
+    // ---- main chart ----------------------------------------------------------------------
+    let main_chart = Memo::new(move |_| {
+        let visible = shown.get();
+        let closed_on = show_closed.get();
+        let i = selected.get();
+        let mut curves = Vec::new();
+        rows.with(|rows| {
+            for (f, row) in rows {
+                let Ok(row) = row else { continue };
+                if !visible.contains(f) {
+                    continue;
+                }
+                let Some(measured) = normalized(&row.measured) else {
+                    continue;
+                };
+                if closed_on && !row.closed.is_empty() {
+                    // Meet the measured curve at distance 1 (distance 0 adds skip paths).
+                    let at = usize::from(row.measured.len() > 1);
+                    let closed = scaled_to(&row.closed, &row.measured, at);
+                    let max = row.measured.iter().copied().fold(0.0f32, f32::max);
+                    curves.push(Curve {
+                        label: format!("{} closed form", f.name()),
+                        colour: colour(*f),
+                        values: closed.iter().map(|v| v / max).collect(),
+                        dashed: true,
+                    });
+                }
+                curves.push(Curve {
+                    label: f.name().to_string(),
+                    colour: colour(*f),
+                    values: measured,
+                    dashed: false,
+                });
+            }
+        });
+        let cutoffs = if closed_on && visible.contains(&Family::Cnn) {
+            vec![(cutoff.get() as f32, colour(Family::Cnn))]
+        } else {
+            Vec::new()
+        };
+        FadingChart {
+            y_range: normalized_range(&curves),
+            curves,
+            x_max: i,
+            guides: vec![0.5, 0.01],
+            cutoffs,
+            marks: Vec::new(),
+            y_desc: "influence / its maximum".to_string(),
+        }
+    });
+    let main_notice = move || main_chart.with(|c| clip_notice(&c.curves, c.y_range.0));
+    let curves_json = move || {
+        rows.with(|rows| {
+            let parts: Vec<String> = rows
+                .iter()
+                .filter_map(|(f, row)| {
+                    row.as_ref()
+                        .ok()
+                        .map(|row| format!("\"{}\":{}", f.id(), f32_list(&row.measured)))
+                })
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        })
+    };
+    let closed_json = move || {
+        rows.with(|rows| {
+            let mut parts: Vec<String> = rows
+                .iter()
+                .filter_map(|(f, row)| {
+                    row.as_ref()
+                        .ok()
+                        .filter(|row| !row.closed.is_empty())
+                        .map(|row| format!("\"{}\":{}", f.id(), f32_list(&row.closed)))
+                })
+                .collect();
+            parts.push(format!("\"cnn-cutoff\":{}", cutoff.get()));
+            format!("{{{}}}", parts.join(","))
+        })
+    };
+    let state_json = move || {
+        rows.with(|rows| {
+            rows.iter()
+                .find(|(f, _)| *f == Family::LinearRnn)
+                .and_then(|(_, row)| row.as_ref().ok().map(|row| f32_list(&row.state)))
+                .unwrap_or_else(|| "[]".to_string())
+        })
+    };
+    let errors = move || {
+        rows.with(|rows| {
+            let e: Vec<String> = rows
+                .iter()
+                .filter_map(|(f, row)| row.as_ref().err().map(|e| format!("{}: {e}", f.name())))
+                .collect();
+            (!e.is_empty()).then(|| e.join(" · "))
+        })
+    };
+    let memories = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .map(|(f, row)| (*f, row.as_ref().ok().map(|r| memory(&r.measured))))
+                .collect::<Vec<(Family, Option<Memory>)>>()
+        })
+    });
+    let token_label = move |i: usize| {
+        input
+            .tokens
+            .with(|t| t.tokens.get(i).cloned().unwrap_or_default())
+    };
+
+    // ---- selectivity demo ----------------------------------------------------------------
+    let marked = Memo::new(move |_| {
+        let l = len.get();
+        marks.with(|m| (0..l).map(|t| m.contains(&t)).collect::<Vec<bool>>())
+    });
+    let demo_delta = Memo::new(move |_| {
+        marked
+            .with(|m| selective_delta(m, s4d_delta.get() as f32, strength.get() as f32, role.get()))
+    });
+    // Δ is overridden in the demo, so the Δ bias and selectivity sliders do not rerun it.
+    let mamba_cfg = Memo::new(move |_| {
+        configs.with(|c| mamba::Config {
+            delta_bias_shift: 0.0,
+            selectivity: 1.0,
+            ..c.mamba.clone()
+        })
+    });
+    let demo_result = Memo::new(move |_| {
+        let (d, seed) = (input.d_model.get(), input.seed.get());
+        let params = mamba_cfg
+            .with(|c| mamba::Params::init(c, d, seed))
+            .map_err(|e| e.to_string())?;
+        demo_delta.with(|delta| {
+            input.embeddings.with(|e| {
+                mamba_influence_with_delta(&params, e.0.view(), Array1::from(delta.clone()).view())
+                    .map_err(|e| e.to_string())
+            })
+        })
+    });
+    let demo_chart = Memo::new(move |_| {
+        let i = selected.get();
+        let mut curves = Vec::new();
+        let s4d_row = rows.with(|rows| {
+            rows.iter()
+                .find(|(f, _)| *f == Family::S4d)
+                .and_then(|(_, r)| r.as_ref().ok().map(|r| r.measured.clone()))
+        });
+        if let Some(values) = s4d_row {
+            curves.push(Curve {
+                label: "S4D (same Δ for every token)".to_string(),
+                colour: colour(Family::S4d),
+                values,
+                dashed: false,
+            });
+        }
+        if let Some(values) = demo_result.with(|r| r.as_ref().ok().map(|m| row_curve(m.view(), i)))
+        {
+            curves.push(Curve {
+                label: "Mamba with the Δ rule".to_string(),
+                colour: colour(Family::Mamba),
+                values,
+                dashed: false,
+            });
+        }
+        let marks_at = marked.with(|m| {
+            (0..=i)
+                .filter(|&t| m.get(t).copied().unwrap_or(false))
+                .map(|t| i - t)
+                .collect()
+        });
+        FadingChart {
+            y_range: absolute_range(&curves),
+            curves,
+            x_max: i,
+            guides: Vec::new(),
+            cutoffs: Vec::new(),
+            marks: marks_at,
+            y_desc: "influence ‖∂y_i/∂x_j‖".to_string(),
+        }
+    });
+    let demo_notice = move || {
+        let mut parts = Vec::new();
+        if let Err(e) = demo_result.get() {
+            parts.push(e);
+        }
+        if let Some(n) = demo_chart.with(|c| clip_notice(&c.curves, c.y_range.0)) {
+            parts.push(n);
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    };
+
+    // ---- vanishing / exploding demo ------------------------------------------------------
+    let vanish_result = Memo::new(move |_| {
+        let (d, seed) = (input.d_model.get(), input.seed.get());
+        input.embeddings.with(|e| {
+            RADII
+                .iter()
+                .map(|&rho| {
+                    let cfg = rnn::Config {
+                        spectral_radius: rho,
+                        ..Default::default()
+                    };
+                    rnn::Params::init(&cfg, d, seed)
+                        .and_then(|p| rnn::influence(&p, e.0.view()))
+                        .map_err(|e| e.to_string())
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+    });
+    let vanish_chart = Memo::new(move |_| {
+        let i = selected.get();
+        let curves: Vec<Curve> = vanish_result.with(|r| {
+            r.as_ref()
+                .map(|ms| {
+                    ms.iter()
+                        .zip(RADII)
+                        .zip(RADIUS_COLOURS)
+                        .map(|((m, rho), c)| Curve {
+                            label: format!("RNN ρ = {rho}"),
+                            colour: c,
+                            values: row_curve(m.view(), i),
+                            dashed: false,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let y_range = absolute_range(&curves);
+        FadingChart {
+            curves,
+            x_max: i,
+            y_range,
+            guides: Vec::new(),
+            cutoffs: Vec::new(),
+            marks: Vec::new(),
+            y_desc: "influence ‖∂y_i/∂x_j‖".to_string(),
+        }
+    });
+    let vanish_notice = move || {
+        let mut parts = Vec::new();
+        if let Err(e) = vanish_result.get() {
+            parts.push(e);
+        }
+        if let Some(n) = vanish_chart.with(|c| clip_notice(&c.curves, c.y_range.0)) {
+            parts.push(n);
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    };
+    let vanish_json = move || {
+        vanish_chart.with(|c| {
+            let parts: Vec<String> = c
+                .curves
+                .iter()
+                .map(|c| format!("\"{}\":{}", c.label, f32_list(&c.values)))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        })
+    };
+
+    // ---- view ----------------------------------------------------------------------------
+    let toggles = Family::ALL
+        .into_iter()
+        .map(|f| {
+            let on = move || shown.with(|s| s.contains(&f));
+            view! {
+                <label class="fading-toggle" style=format!("--swatch: {}", css(colour(f)))>
+                    <input
+                        type="checkbox"
+                        data-testid=format!("toggle-{}", f.id())
+                        prop:checked=on
+                        on:change:target=move |ev| {
+                            let checked = ev.target().checked();
+                            shown.update(|s| {
+                                s.retain(|g| *g != f);
+                                if checked {
+                                    s.push(f);
+                                }
+                            });
+                        }
+                    />
+                    <span class="fading-swatch"></span>
+                    {f.name()}
+                </label>
+            }
+        })
+        .collect_view();
+
+    let memory_rows = Family::ALL
+        .into_iter()
+        .map(|f| {
+            let get = move || {
+                memories.with(|m| {
+                    m.iter()
+                        .find(|(g, _)| *g == f)
+                        .and_then(|(_, mem)| *mem)
+                })
+            };
+            let half = move || get().map_or("—".to_string(), |m| reach_text(m.half));
+            let hundredth = move || get().map_or("—".to_string(), |m| reach_text(m.hundredth));
+            view! {
+                <tr>
+                    <th scope="row">
+                        <span class="fading-swatch" style=format!("--swatch: {}", css(colour(f)))></span>
+                        {f.name()}
+                    </th>
+                    <td>"remembers ≈ " <span data-testid=format!("memory-{}-half", f.id())>{half}</span> " tokens"</td>
+                    <td><span data-testid=format!("memory-{}-hundredth", f.id())>{hundredth}</span> " tokens"</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let table_rows = move || {
+        main_chart.with(|c| {
+            c.curves
+                .iter()
+                .map(|curve| {
+                    let cells = curve
+                        .values
+                        .iter()
+                        .map(|v| view! { <td>{display_number(*v)}</td> })
+                        .collect_view();
+                    view! { <tr><th scope="row">{curve.label.clone()}</th>{cells}</tr> }
+                })
+                .collect_view()
+        })
+    };
+    let table_head = move || {
+        (0..=selected.get())
+            .map(|k| view! { <th scope="col">{k}</th> })
+            .collect_view()
+    };
+
+    let token_buttons = move || {
+        let tokens = input.tokens.with(|t| t.tokens.clone());
+        let deltas = demo_delta.get();
+        tokens
+            .into_iter()
+            .enumerate()
+            .map(|(t, word)| {
+                let dt = deltas.get(t).copied().unwrap_or(0.0);
+                // Bar height on a log scale from 1e-4 to 1e3.
+                let h = ((dt.max(1e-4).log10() + 4.0) / 7.0 * 100.0).clamp(2.0, 100.0);
+                let is_marked = move || marks.with(|m| m.contains(&t));
+                view! {
+                    <li class="fading-token">
+                        <span class="fading-bar-wrap" title=format!("Δ = {}", display_number(dt))>
+                            <span class="fading-bar" style=format!("height: {h:.1}%")></span>
+                        </span>
+                        <span class="fading-dt">{display_number(dt)}</span>
+                        <button
+                            data-testid=format!("keep-token-{t}")
+                            class:marked=is_marked
+                            aria-pressed=move || is_marked().to_string()
+                            on:click=move |_| marks.update(|m| {
+                                if !m.remove(&t) {
+                                    m.insert(t);
+                                }
+                            })
+                        >{word}</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let rule_text = move || {
+        let base = s4d_delta.get();
+        let s = strength.get();
+        let (large, small) = (base * s.exp(), base * (-s).exp());
+        let (marked_dt, other_dt) = match role.get() {
+            MarkRole::Write => (large, small),
+            MarkRole::Hold => (small, large),
+        };
+        format!(
+            "Rule: Δ_t = Δ₀·e^{{±s}} with Δ₀ = {} (the S4D Δ slider) and s = {}: marked tokens Δ = {}, the others Δ = {}. Every channel uses Δ_t; conv, B, C, gate and weights are the model's own.",
+            display_number(base as f32),
+            display_number(s as f32),
+            display_number(marked_dt as f32),
+            display_number(other_dt as f32),
+        )
+    };
+
     view! {
-        <section class="view" data-testid="view-fading">
+        <section class="view fading" data-testid="view-fading">
             <h2>"Fading"</h2>
-            <p class="coming-next">"Coming next: this view is being built."</p>
+            <p class="fading-intro">
+                "How strongly does a token still move a later output? Each curve is one model's influence ‖∂y_i/∂x_j‖ (the same measure as the Flow view) on the selected output i, against the distance i − j, on a log scale. "
+                "A CNN stops dead at its receptive field, attention does not fade with distance at all, an RNN fades (or blows up) geometrically, and the linear recurrences fade at the rate their decay sets. "
+                "Below, Mamba chooses per token what to keep, and an RNN vanishes or explodes with its spectral radius."
+            </p>
+            <p class="notice" role="status" data-testid="fading-errors">{errors}</p>
+
+            <div class="fading-controls">
+                <label class="fading-output">
+                    "Output position i "
+                    <input
+                        type="range"
+                        data-testid="slider-output"
+                        min="0"
+                        max=move || len.get().saturating_sub(1).to_string()
+                        step="1"
+                        prop:value=move || selected.get().to_string()
+                        on:input:target=move |ev| {
+                            if let Ok(v) = ev.target().value().parse::<usize>() {
+                                let last = len.get_untracked().saturating_sub(1);
+                                pinned.set((v < last).then_some(v));
+                            }
+                        }
+                    />
+                    <output data-testid="output-position">{move || {
+                        let i = selected.get();
+                        format!("i = {i} (“{}”)", token_label(i))
+                    }}</output>
+                </label>
+                <div class="fading-toggles" role="group" aria-label="Curves shown">
+                    {toggles}
+                    <label class="fading-toggle">
+                        <input type="checkbox" data-testid="toggle-closed"
+                            prop:checked=move || show_closed.get()
+                            on:change:target=move |ev| show_closed.set(ev.target().checked())
+                        />
+                        "closed forms (dashed)"
+                    </label>
+                </div>
+            </div>
+
+            <figure
+                class="fading-figure"
+                data-testid="fading-chart"
+                data-i=move || selected.get().to_string()
+                data-curves=curves_json
+                data-closed=closed_json
+                data-state-curve=state_json
+            >
+                <ChartCanvas data=main_chart test_id="fading-canvas" label="Influence against distance, one curve per model, log scale" />
+                <figcaption>
+                    "How to read this: each line falls as the token gets farther from the output; a drop by one grid decade is a factor 10. Dotted guides at ½ and 1/100 of the maximum give the read-outs below. Dashed: closed forms — linear RNN r^k·‖Re(e^{iθk}CB)‖ (its |λ|^k decay with the θ rotation, the influence on the MLP's input), S4D ‖K_k‖ (kernel norm), CNN receptive-field cut-off (vertical) — each scaled to meet its measured curve at distance 1."
+                </figcaption>
+            </figure>
+            <p class="notice" role="status" data-testid="fading-clip-notice">{main_notice}</p>
+
+            <table class="fading-memory" data-testid="memory-table">
+                <caption>"Memory read-out on output i: the farthest distance where the influence is still ≥ ½ (and ≥ 1/100) of its maximum, interpolated between tokens; “> n” means it never falls that low within the sentence."</caption>
+                <thead><tr><th scope="col">"model"</th><th scope="col">"½ of max"</th><th scope="col">"1/100 of max"</th></tr></thead>
+                <tbody>{memory_rows}</tbody>
+            </table>
+
+            <div class="fading-sliders">
+                <fieldset>
+                    <legend>"Linear RNN"</legend>
+                    <Slider label="decay r = |λ|" param="r" min=0.0 max=1.05 step=0.01 value=r />
+                    <Slider label="rotation θ = arg λ" param="theta" unit="rad" min=0.0 max=std::f64::consts::PI step=0.01 value=theta />
+                </fieldset>
+                <fieldset>
+                    <legend>"S4D"</legend>
+                    <Slider label="step Δ" param="delta" min=0.001 max=10.0 step=0.05 value=s4d_delta log=true />
+                </fieldset>
+                <fieldset>
+                    <legend>"RNN"</legend>
+                    <Slider label="spectral radius ρ(W)" param="radius" min=0.1 max=2.0 step=0.05 value=radius />
+                    <p class="fading-hint">{move || if radius.get() < 1.0 { "ρ < 1: gradients vanish with distance." } else if radius.get() > 1.0 { "ρ > 1: gradients may explode (tanh saturation can still tame them)." } else { "ρ = 1: the edge between vanishing and exploding." }}</p>
+                </fieldset>
+                <fieldset>
+                    <legend>"CNN"</legend>
+                    <Slider label="layers" param="layers" min=1.0 max=8.0 step=1.0 value=layers />
+                    <Slider label="kernel" param="kernel" min=2.0 max=9.0 step=1.0 value=kernel />
+                    <label class="fading-toggle">
+                        <input type="checkbox" data-testid="toggle-dilation"
+                            prop:checked=move || dilated.get()
+                            on:change:target=move |ev| dilated.set(ev.target().checked())
+                        />
+                        "dilation 2^ℓ"
+                    </label>
+                    <p class="fading-hint">{move || format!("receptive field {} tokens: influence is exactly 0 from distance {} on.", cutoff.get() + 1, cutoff.get() + 1)}</p>
+                </fieldset>
+                <fieldset>
+                    <legend>"Transformer"</legend>
+                    <Slider label="temperature τ" param="temperature" min=0.05 max=10.0 step=0.05 value=temperature log=true />
+                </fieldset>
+                <fieldset>
+                    <legend>"Mamba"</legend>
+                    <Slider label="Δ bias shift" param="delta-bias" min=-10.0 max=10.0 step=0.1 value=delta_bias />
+                    <Slider label="selectivity (× W_Δ)" param="selectivity" min=0.0 max=10.0 step=0.1 value=selectivity />
+                </fieldset>
+            </div>
+
+            <details class="fading-table">
+                <summary>"Curve values (table)"</summary>
+                <table data-testid="curve-table">
+                    <thead><tr><th scope="col">"curve \\ distance"</th>{table_head}</tr></thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            </details>
+
+            <section class="fading-demo" data-testid="selectivity-demo">
+                <h3>"Selectivity: Mamba chooses per token"</h3>
+                <p>
+                    "Random weights do not know which token matters, so here the choice is made by you and by a displayed rule: click tokens to mark them. A large Δ_t makes the state forget the past and take token t in; a small Δ_t (Ā = e^{Δ_t A} ≈ 1) holds the state and lets the token pass. The Mamba block then computes honestly with these Δ_t, and its fading curve is drawn against S4D's, which uses one Δ for every token."
+                </p>
+                <div class="fading-role" role="radiogroup" aria-label="What a marked token does">
+                    <label>
+                        <input type="radio" name="fading-role" data-testid="role-write"
+                            prop:checked=move || role.get() == MarkRole::Write
+                            on:change=move |_| role.set(MarkRole::Write)
+                        />
+                        "marked tokens are written to memory (large Δ), the rest passed over (small Δ)"
+                    </label>
+                    <label>
+                        <input type="radio" name="fading-role" data-testid="role-hold"
+                            prop:checked=move || role.get() == MarkRole::Hold
+                            on:change=move |_| role.set(MarkRole::Hold)
+                        />
+                        "marked tokens hold the memory (small Δ), the rest overwrite it (large Δ)"
+                    </label>
+                </div>
+                <Slider label="selection strength s" param="keep-strength" min=0.0 max=5.0 step=0.1 value=strength />
+                <p class="fading-rule" data-testid="delta-rule">{rule_text}</p>
+                <ol class="fading-tokens" data-testid="delta-bars"
+                    data-delta=move || demo_delta.with(|d| f32_list(d))
+                >{token_buttons}</ol>
+                <figure class="fading-figure" data-testid="selectivity-chart"
+                    data-curves=move || demo_chart.with(|c| {
+                        let parts: Vec<String> = c.curves.iter().map(|c| format!("\"{}\":{}", c.label, f32_list(&c.values))).collect();
+                        format!("{{{}}}", parts.join(","))
+                    })
+                >
+                    <ChartCanvas data=demo_chart test_id="selectivity-canvas" label="Mamba with the Δ rule against S4D, influence against distance" />
+                    <figcaption>"How to read this: pink is Mamba with the Δ rule, orange S4D with one Δ for all tokens, in absolute influence on output i (the spike at distance 0 is the residual path); triangles on the x axis mark the distances of the marked tokens. A marked token written with a large Δ stands out as a peak; a stretch of small Δ holds the state, so the pink line stays flat across it. The 3 tokens before a marked one share its peak (Mamba's causal conv of width 4 mixes them into u_t), and a later large Δ erases what an earlier one wrote."</figcaption>
+                </figure>
+                <p class="notice" role="status">{demo_notice}</p>
+            </section>
+
+            <section class="fading-demo" data-testid="vanishing-demo">
+                <h3>"Vanishing and exploding: one RNN, three spectral radii"</h3>
+                <p>"The same RNN weights rescaled to spectral radius 0.5, 1.0 and 1.5, on the same sentence and output i. The influences are absolute (not normalised), so you can see them shrink or grow."</p>
+                <figure class="fading-figure" data-testid="vanishing-chart" data-curves=vanish_json>
+                    <ChartCanvas data=vanish_chart test_id="vanishing-canvas" label="RNN influence against distance at three spectral radii" />
+                    <figcaption>"How to read this: blue ρ = 0.5, green ρ = 1.0, red ρ = 1.5; a line falling to the right means far tokens are forgotten (vanishing), rising means they are amplified (exploding). Zeros and overflow cannot be drawn on a log axis: they are clipped and listed below."</figcaption>
+                </figure>
+                <p class="notice" role="status" data-testid="vanishing-notice">{vanish_notice}</p>
+            </section>
         </section>
     }
 }
