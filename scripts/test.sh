@@ -10,6 +10,9 @@ step "Lints (cargo clippy, warnings are errors)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
 
+step "Dependency licences and bans (offline, from cargo metadata)"
+node scripts/check-deps.mjs
+
 step "Native tests (cargo test)"
 cargo test
 
