@@ -527,7 +527,7 @@ pub fn CostView() -> impl IntoView {
                             let v = m.of(&rows[row].cost);
                             view! {
                                 <td data-testid=format!("theory-{}-{n}", f.id()) data-value=v.to_string()>
-                                    {display_number(v as f32)}
+                                    {if v < 100_000 { v.to_string() } else { display_number(v as f32) }}
                                 </td>
                             }
                         })
