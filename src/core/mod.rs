@@ -3,6 +3,7 @@
 //! Everything here is a pure function of its inputs (text, parameters, seed), so the
 //! UI can memoize it and tests can run it natively with `cargo test`.
 
+pub mod cost;
 pub mod error;
 pub mod fading;
 pub mod flow;

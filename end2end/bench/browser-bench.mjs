@@ -1,0 +1,285 @@
+// Browser benchmark of seqmix (NOT part of the Playwright test run).
+//
+// Builds the release site (unless --no-build), serves dist/ on loopback with end2end/serve.mjs,
+// drives /usr/bin/chromium through playwright-core, measures the budgets of issue 7, reads the
+// native criterion results of `cargo bench --bench models` from target/criterion, prints a
+// table and writes BENCHMARKS.md at the repository root.
+//
+// Usage (from the repository root): node end2end/bench/browser-bench.mjs [--no-build] [--port N]
+import { spawn, spawnSync, execSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { cpus } from 'node:os';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const port = Number(args[args.indexOf('--port') + 1] || process.env.BENCH_PORT || 8099);
+const build = !args.includes('--no-build');
+const LAUNCH_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const MODELS = ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba'];
+
+const median = (xs) => quantile(xs, 0.5);
+function quantile(xs, q) {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const r = q * (s.length - 1), lo = Math.floor(r), hi = Math.ceil(r);
+  return s[lo] + (s[hi] - s[lo]) * (r - lo);
+}
+function slope(points) { // least squares of ln y on ln x
+  const p = points.filter(([x, y]) => x > 0 && y > 0).map(([x, y]) => [Math.log(x), Math.log(y)]);
+  if (p.length < 2) return NaN;
+  const mx = p.reduce((a, q) => a + q[0], 0) / p.length, my = p.reduce((a, q) => a + q[1], 0) / p.length;
+  const sxx = p.reduce((a, q) => a + (q[0] - mx) ** 2, 0), sxy = p.reduce((a, q) => a + (q[0] - mx) * (q[1] - my), 0);
+  return sxx > 0 ? sxy / sxx : NaN;
+}
+const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+const fmtMs = (v) => (!Number.isFinite(v) ? 'n/a' : v >= 10 ? v.toFixed(1) : v >= 0.1 ? v.toFixed(3) : v.toFixed(4));
+
+// ---------- build and download size ----------
+if (build) {
+  console.log('building the release site (trunk build --release)…');
+  const r = spawnSync('trunk', ['build', '--release'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('trunk build failed');
+}
+const dist = join(root, 'dist');
+const files = readdirSync(dist).filter((f) => statSync(join(dist, f)).isFile());
+const sizes = files.map((f) => {
+  const body = readFileSync(join(dist, f));
+  return { file: f, raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+});
+const totalGzip = sizes.reduce((a, s) => a + s.gzip, 0);
+
+// ---------- native (criterion) ----------
+function criterionMs(...parts) {
+  const file = join(root, 'target', 'criterion', ...parts.map(String), 'new', 'estimates.json');
+  if (!existsSync(file)) return NaN;
+  return JSON.parse(readFileSync(file, 'utf8')).median.point_estimate / 1e6;
+}
+const native = {};
+for (const m of MODELS) {
+  native[m] = { forward: {}, influence: {} };
+  for (const n of [64, 256, 1024, 4096]) native[m].forward[n] = criterionMs('forward', m, n);
+  for (const n of [64, 256]) native[m].influence[n] = criterionMs('influence', m, n);
+}
+const nativeScan = criterionMs('selective_scan', 'L1024_D16_N16');
+
+// ---------- browser ----------
+const server = spawn(process.execPath, [join(root, 'end2end', 'serve.mjs'), dist, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((ok) => server.stdout.once('data', ok));
+const base = `http://127.0.0.1:${port}/`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS });
+const consoleProblems = [];
+async function freshPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) consoleProblems.push(m.text()); });
+  page.on('pageerror', (e) => consoleProblems.push(e.message));
+  await page.addInitScript(() => {
+    window.__ready = null;
+    window.__longtasks = [];
+    new MutationObserver(() => {
+      if (window.__ready === null && document.querySelector('[data-testid=app-ready]')) window.__ready = performance.now();
+    }).observe(document, { childList: true, subtree: true });
+    try {
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longtasks.push(e.duration); })
+        .observe({ type: 'longtask', buffered: true });
+    } catch { /* no long-task API */ }
+  });
+  return { context, page };
+}
+
+const results = { load: [], views: {}, animation: null, cost: null, notes: [] };
+try {
+  // Load to app-ready: 5 fresh loads (new context each, nothing cached).
+  for (let i = 0; i < 5; i++) {
+    const { context, page } = await freshPage();
+    await page.goto(base);
+    await page.waitForSelector('[data-testid=app-ready]', { state: 'attached', timeout: 20_000 });
+    results.load.push(await page.evaluate(() => window.__ready));
+    await context.close();
+  }
+
+  const { context, page } = await freshPage();
+  await page.goto(base);
+  await page.waitForSelector('[data-testid=app-ready]', { state: 'attached', timeout: 20_000 });
+  // L = 64: the shell caps the sentence at 64 tokens.
+  const words = 'the cat that the dog chased ran up the old tree and waited below'.split(' ');
+  await page.getByTestId('text-input').fill(Array.from({ length: 64 }, (_, i) => words[i % words.length]).join(' '));
+  const views = await page.$$eval('[data-testid^=nav-]', (els) => els.map((e) => e.dataset.testid.slice(4)));
+  for (const view of views) {
+    await page.getByTestId(`nav-${view}`).click();
+    await page.waitForSelector(`[data-testid=view-${view}]`);
+    await page.waitForTimeout(300);
+    const d = await page.$('[data-testid=slider-d-model]');
+    if (d) await d.evaluate((el) => { el.value = '16'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+    const sliders = await page.$$eval(`[data-testid=view-${view}] input[type=range][data-testid^=slider-]`,
+      (els) => els.map((e) => e.dataset.testid).filter((id) => id !== 'slider-speed' && id !== 'slider-d-model'));
+    const times = [];
+    for (const id of sliders.slice(0, 4)) {
+      // 15 changes: value jumps between two in-range positions; time from the input event to the
+      // first task after the next frame's rendering (rAF → setTimeout 0).
+      const t = await page.evaluate(async (id) => {
+        const el = document.querySelector(`[data-testid=${id}]`);
+        const lo = Number(el.min), hi = Number(el.max), out = [];
+        for (let i = 0; i < 15; i++) {
+          await new Promise((r) => setTimeout(r, 30));
+          el.value = String(i % 2 ? lo + (hi - lo) * 0.25 : lo + (hi - lo) * 0.75);
+          const t0 = performance.now();
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+          out.push(performance.now() - t0);
+        }
+        return out;
+      }, id);
+      times.push(...t);
+    }
+    results.views[view] = { sliders, median: median(times), p95: quantile(times, 0.95), count: times.length };
+  }
+
+  // Animation frame time p95 while the Flow player plays (if it has one).
+  await page.getByTestId('nav-flow').click();
+  const play = await page.$('[data-testid=view-flow] [data-testid=player-play]');
+  if (play) {
+    await play.click();
+    const frames = await page.evaluate(async () => {
+      const out = []; let last = performance.now();
+      await new Promise((done) => {
+        const f = (t) => { out.push(t - last); last = t; if (out.length < 120) requestAnimationFrame(f); else done(); };
+        requestAnimationFrame(f);
+      });
+      return out.slice(1);
+    });
+    await play.click();
+    results.animation = { p95: quantile(frames, 0.95), median: median(frames), frames: frames.length };
+  } else {
+    results.notes.push('Flow view has no player yet: animation frame time not measured.');
+  }
+
+  // Forward timings: the Cost view's measurement, n = 64 … 4096.
+  if (views.includes('cost')) {
+    await page.getByTestId('nav-cost').click();
+    await page.evaluate(() => { window.__longtasks.length = 0; });
+    const frameGaps = page.evaluate(() => new Promise((done) => {
+      const out = []; let last = performance.now(); const stopAt = performance.now() + 120_000;
+      const f = (t) => {
+        out.push(t - last); last = t;
+        const s = document.querySelector('[data-testid=cost-status]')?.dataset.state;
+        if ((s === 'running' || out.length < 5) && t < stopAt) requestAnimationFrame(f); else done(out);
+      };
+      requestAnimationFrame(f);
+    }));
+    await page.getByTestId('cost-run').click();
+    await page.waitForSelector('[data-testid=cost-status][data-state=done]', { timeout: 180_000 });
+    const gaps = await frameGaps;
+    const status = await page.getByTestId('cost-status');
+    results.cost = {
+      points: JSON.parse(await status.getAttribute('data-points')),
+      slopes: JSON.parse(await status.getAttribute('data-slopes')),
+      notes: await page.getByTestId('cost-notes').innerText(),
+      longtasks: await page.evaluate(() => window.__longtasks.slice()),
+      maxFrameGap: Math.max(...gaps),
+      p95FrameGap: quantile(gaps, 0.95),
+    };
+  }
+  await context.close();
+} finally {
+  await browser.close();
+  server.kill();
+}
+
+// ---------- report ----------
+const budgets = [];
+const budget = (name, value, limit, unit, profile = '') => {
+  const met = Number.isFinite(value) ? value <= limit : null;
+  budgets.push({ name, value, limit, unit, met, gap: met === false ? value - limit : 0, profile });
+};
+const loadMedian = median(results.load);
+budget('download, gzip -9 total', totalGzip / 1024, 300, 'KB');
+budget('load to app-ready (median of 5)', loadMedian, 500, 'ms');
+for (const [view, v] of Object.entries(results.views)) {
+  if (!v.count) { results.notes.push(`${view}: no slider in this view (only shell inputs); not measured.`); continue; }
+  budget(`${view}: slider → next frame, median`, v.median, 16, 'ms');
+  budget(`${view}: slider → next frame, p95`, v.p95, 33, 'ms');
+}
+if (results.animation) budget('Flow player: frame time p95', results.animation.p95, 20, 'ms');
+for (const m of MODELS) {
+  budget(`native forward ${m}, L = 64`, native[m].forward[64], 1, 'ms');
+  budget(`native influence ${m}, L = 64`, native[m].influence[64], 50, 'ms');
+}
+budget('native selective_scan L = 1024, D = N = 16', nativeScan, 0.4, 'ms');
+const browserMs = (m, n) => results.cost?.points.find((p) => p.model === m && p.n === n)?.ms ?? NaN;
+for (const m of MODELS) {
+  for (const n of [64, 1024, 4096]) {
+    const b = browserMs(m, n), nat = native[m].forward[n];
+    if (Number.isFinite(b) && Number.isFinite(nat)) budget(`browser / native forward ${m}, L = ${n}`, b / nat, 2, '×');
+  }
+}
+if (results.cost) {
+  budget('Cost measurement: longest task (page frozen)', Math.max(0, ...results.cost.longtasks), 50, 'ms');
+}
+
+const nproc = (() => { try { return execSync('nproc').toString().trim(); } catch { return String(cpus().length); } })();
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+const lines = [];
+lines.push('# seqmix benchmarks', '');
+lines.push(`Measured ${date} on ${nproc} cores (${cpu}), headless Chromium (\`/usr/bin/chromium\`) on loopback.`);
+lines.push('The machine is shared with other builds, so absolute times carry noise; budgets come from issue 7.', '');
+lines.push('Regenerate with `scripts/bench.sh`, which runs:', '```');
+lines.push('cargo bench --bench models          # native, criterion (sample_size 10, 1 s per point)');
+lines.push('node end2end/bench/browser-bench.mjs   # trunk build --release, serve dist/, Chromium via playwright-core');
+lines.push('```', '');
+lines.push('## Budgets', '', '| budget | measured | limit | met | gap |', '| --- | --- | --- | --- | --- |');
+for (const b of budgets) {
+  const v = b.unit === '×' ? fmt(b.value) : b.unit === 'KB' ? fmt(b.value, 1) : fmtMs(b.value);
+  lines.push(`| ${b.name} | ${v} ${b.unit} | ${b.limit} ${b.unit} | ${b.met === null ? 'not measured' : b.met ? 'met' : '**not met**'} | ${b.met === false ? `+${b.unit === 'KB' ? fmt(b.gap, 1) : fmt(b.gap)} ${b.unit}` : ''} |`);
+}
+lines.push('', '## Download size (gzip -9)', '', '| file | raw bytes | gzip -9 bytes |', '| --- | --- | --- |');
+for (const s of sizes) lines.push(`| ${s.file.replace(/-[0-9a-f]{16}/, '-…')} | ${s.raw} | ${s.gzip} |`);
+lines.push(`| **total** | ${sizes.reduce((a, s) => a + s.raw, 0)} | **${totalGzip}** (${fmt(totalGzip / 1024, 1)} KB) |`);
+lines.push('', '## Native forward pass (criterion median, ms; d_model = 16, default configs)', '');
+lines.push('| model | L = 64 | 256 | 1024 | 4096 | fitted exponent (1024–4096) | expected | influence L = 64 | influence L = 256 |');
+lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const m of MODELS) {
+  const f = native[m].forward;
+  const p = slope([[1024, f[1024]], [4096, f[4096]]]);
+  lines.push(`| ${m} | ${fmtMs(f[64])} | ${fmtMs(f[256])} | ${fmtMs(f[1024])} | ${fmtMs(f[4096])} | ${fmt(p)} | ${m === 'transformer' ? 2 : 1} | ${fmtMs(native[m].influence[64])} | ${fmtMs(native[m].influence[256])} |`);
+}
+lines.push('', `selective_scan, L = 1024, D = N = 16 (with D skip, z gate, Δ bias + softplus): **${fmtMs(nativeScan)} ms**.`);
+if (results.cost) {
+  lines.push('', '## Forward pass in the browser (Cost view measurement; median of 5 batches, ms)', '');
+  lines.push('| model | 64 | 128 | 256 | 512 | 1024 | 2048 | 4096 | fitted exponent (n ≥ 512) | expected | browser/native at 1024 |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const m of MODELS) {
+    const cells = [64, 128, 256, 512, 1024, 2048, 4096].map((n) => fmtMs(browserMs(m, n)));
+    const s = results.cost.slopes[m];
+    lines.push(`| ${m} | ${cells.join(' | ')} | ${s === null ? 'n/a' : fmt(s)} | ${m === 'transformer' ? 2 : 1} | ${fmt(browserMs(m, 1024) / native[m].forward[1024])}× |`);
+  }
+  if (results.cost.notes.trim()) lines.push('', 'Notes shown by the view:', '', ...results.cost.notes.trim().split('\n').map((l) => `- ${l}`));
+  lines.push('', `During the measurement: longest task ${fmtMs(Math.max(0, ...results.cost.longtasks))} ms (${results.cost.longtasks.length} tasks > 50 ms), longest frame gap ${fmtMs(results.cost.maxFrameGap)} ms, p95 frame gap ${fmtMs(results.cost.p95FrameGap)} ms.`);
+}
+lines.push('', '## Slider → next frame (L = 64)', '', '| view | sliders | changes | median ms | p95 ms |', '| --- | --- | --- | --- | --- |');
+for (const [view, v] of Object.entries(results.views)) lines.push(`| ${view} | ${v.sliders.join(', ') || '—'} | ${v.count} | ${fmtMs(v.median)} | ${fmtMs(v.p95)} |`);
+lines.push('', `Load to app-ready, 5 fresh loads (ms): ${results.load.map((v) => fmtMs(v)).join(', ')}.`);
+if (results.animation) lines.push('', `Flow player: ${results.animation.frames} frames, median ${fmtMs(results.animation.median)} ms, p95 ${fmtMs(results.animation.p95)} ms.`);
+if (results.notes.length) lines.push('', '## Not measured', '', ...results.notes.map((n) => `- ${n}`));
+if (consoleProblems.length) lines.push('', '## Console problems seen', '', ...consoleProblems.map((p) => `- ${p}`));
+lines.push('', '## Analysis', '', '<!-- analysis -->', '');
+
+const out = join(root, 'BENCHMARKS.md');
+// Keep a hand-written analysis below the marker across runs.
+let analysis = '';
+if (existsSync(out)) {
+  const old = readFileSync(out, 'utf8');
+  const at = old.indexOf('<!-- analysis -->');
+  if (at >= 0) analysis = old.slice(at + '<!-- analysis -->'.length).trim();
+}
+writeFileSync(out, lines.join('\n') + (analysis ? analysis + '\n' : ''));
+console.log(lines.slice(0, lines.indexOf('## Analysis')).join('\n'));
+console.log(`\nwrote ${out}`);
