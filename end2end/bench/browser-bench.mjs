@@ -55,6 +55,39 @@ const sizes = files.map((f) => {
 });
 const totalGzip = sizes.reduce((a, s) => a + s.gzip, 0);
 
+// Flow view: time from a slider change to the exact influence matrix being complete (it fills
+// in progressively, in slices that yield to the browser), per model at L = 64, d = 16.
+async function measureInfluence(page) {
+  const out = {};
+  for (const model of ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba']) {
+    await page.getByTestId('model-select').selectOption(model);
+    await page.waitForSelector('[data-testid=influence-progress][data-complete=true]', { timeout: 60_000 });
+    const times = [];
+    for (let k = 0; k < 3; k++) {
+      times.push(await page.evaluate(async (k) => {
+        const el = document.querySelector('[data-testid=pane] input[type=range][data-testid^=slider-]');
+        const flag = () => document.querySelector('[data-testid=influence-progress]').dataset.complete;
+        const lo = Number(el.min), hi = Number(el.max);
+        el.value = String(k % 2 ? lo + (hi - lo) * 0.3 : lo + (hi - lo) * 0.6);
+        const t0 = performance.now();
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        let seenPending = false;
+        return await new Promise((done) => {
+          const poll = () => {
+            const f = flag();
+            if (f === 'false') seenPending = true;
+            if ((seenPending && f === 'true') || performance.now() - t0 > 20_000) done(performance.now() - t0);
+            else requestAnimationFrame(poll);
+          };
+          requestAnimationFrame(poll);
+        });
+      }, k));
+    }
+    out[model] = median(times);
+  }
+  return out;
+}
+
 // ---------- native (criterion) ----------
 function criterionMs(...parts) {
   const file = join(root, 'target', 'criterion', ...parts.map(String), 'new', 'estimates.json');
@@ -140,6 +173,7 @@ try {
       times.push(...t);
     }
     results.views[view] = { sliders, median: median(times), p95: quantile(times, 0.95), count: times.length };
+    if (view === 'flow') results.influence = await measureInfluence(page);
   }
 
   // Animation frame time p95 while the Flow player plays (if it has one).
@@ -208,6 +242,7 @@ for (const [view, v] of Object.entries(results.views)) {
   budget(`${view}: slider → next frame, p95`, v.p95, 33, 'ms');
 }
 if (results.animation) budget('Flow player: frame time p95', results.animation.p95, 20, 'ms');
+for (const [model, ms] of Object.entries(results.influence ?? {})) budget(`flow: influence complete after a change, ${model}`, ms, 250, 'ms');
 for (const m of MODELS) {
   budget(`native forward ${m}, L = 64`, native[m].forward[64], 1, 'ms');
   budget(`native influence ${m}, L = 64`, native[m].influence[64], 50, 'ms');

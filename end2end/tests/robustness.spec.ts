@@ -59,7 +59,7 @@ async function randomAction(page: Page, rand: () => number, views: string[]) {
   } else if (kind < 0.16) {
     await page.getByTestId('text-input').fill(pick(hostileTexts).slice(0, 2000));
   } else if (kind < 0.6) {
-    const sliders = await page.locator('main input[type=range]:visible').all();
+    const sliders = await page.locator('main input[type=range]:visible:enabled').all();
     if (sliders.length === 0) return;
     const slider = pick(sliders);
     const [min, max] = await slider.evaluate((el: HTMLInputElement) => [Number(el.min), Number(el.max)]);
@@ -67,16 +67,16 @@ async function randomAction(page: Page, rand: () => number, views: string[]) {
     const value = r < 0.25 ? min : r < 0.5 ? max : min + rand() * (max - min);
     await slider.fill(String(value));
   } else if (kind < 0.7) {
-    const selects = await page.locator('main select:visible').all();
+    const selects = await page.locator('main select:visible:enabled').all();
     if (selects.length === 0) return;
     const select = pick(selects);
     const options = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     await select.selectOption(pick(options));
   } else if (kind < 0.8) {
-    const boxes = await page.locator('main input[type=checkbox]:visible').all();
+    const boxes = await page.locator('main input[type=checkbox]:visible:enabled').all();
     if (boxes.length > 0) await pick(boxes).click();
   } else {
-    const buttons = await page.locator('main button:visible:not([data-testid=cost-run])').all();
+    const buttons = await page.locator('main button:visible:enabled:not([data-testid=cost-run])').all();
     if (buttons.length > 0) await pick(buttons).click({ timeout: 2000 });
   }
 }

@@ -125,7 +125,7 @@ fn slice(job: Rc<Job>, mut column: usize) {
                 }
             }
             Err(e) => {
-                job.out.set(InfluenceState {
+                let _ = job.out.try_set(InfluenceState {
                     error: Some(e.to_string()),
                     ..Default::default()
                 });
@@ -134,7 +134,7 @@ fn slice(job: Rc<Job>, mut column: usize) {
         }
         column += 1;
     }
-    job.out.set(InfluenceState {
+    let _ = job.out.try_set(InfluenceState {
         values: job.values.borrow().clone(),
         done: column,
         error: None,

@@ -1,6 +1,7 @@
 //! The animation player: play/pause, step, back, reset and speed, with keyboard shortcuts
 //! (space, ←, →). Animation frames only move the step index; views draw the stored trace at it.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use leptos::ev;
@@ -40,15 +41,21 @@ pub fn Player(
 ) -> impl IntoView {
     let playing = RwSignal::new(false);
     let speed: RwSignal<f64> = RwSignal::new(if prefers_reduced_motion() { 1.0 } else { 4.0 });
+    // `try_` accessors: a timer tick that lands after the view is gone does nothing.
     let forward = move || {
-        let last = total.get_untracked();
-        if step.get_untracked() < last {
-            step.update(|s| *s += 1);
+        let (Some(last), Some(current)) = (total.try_get_untracked(), step.try_get_untracked())
+        else {
+            return;
+        };
+        if current < last {
+            step.try_update(|s| *s += 1);
         } else {
-            playing.set(false);
+            playing.try_set(false);
         }
     };
-    let back = move || step.update(|s| *s = s.saturating_sub(1));
+    let back = move || {
+        step.try_update(|s| *s = s.saturating_sub(1));
+    };
     // Keep the step inside the range when the trace gets shorter.
     Effect::new(move |_| {
         let last = total.get();
@@ -56,19 +63,31 @@ pub fn Player(
             step.set(last);
         }
     });
-    // One interval while playing, restarted when the speed changes.
-    Effect::new(move |previous: Option<Option<IntervalHandle>>| {
-        if let Some(Some(handle)) = previous {
-            handle.clear();
+    // One interval while playing, restarted when the speed changes, cleared with the view.
+    let interval = Arc::new(Mutex::new(None::<IntervalHandle>));
+    let stop = {
+        let interval = Arc::clone(&interval);
+        move || {
+            if let Some(handle) = interval.lock().ok().and_then(|mut h| h.take()) {
+                handle.clear();
+            }
         }
+    };
+    on_cleanup(stop.clone());
+    Effect::new(move |_| {
+        stop();
         if !playing.get() {
-            return None;
+            return;
         }
         if step.get_untracked() >= total.get_untracked() {
             step.set(0);
         }
         let period = Duration::from_secs_f64(1.0 / speed.get().clamp(0.25, 30.0));
-        set_interval_with_handle(forward, period).ok()
+        if let (Ok(handle), Ok(mut slot)) =
+            (set_interval_with_handle(forward, period), interval.lock())
+        {
+            *slot = Some(handle);
+        }
     });
     let keys = window_event_listener(ev::keydown, move |event| {
         if typing_in_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
