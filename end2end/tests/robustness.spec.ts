@@ -99,3 +99,49 @@ test('monkey: 500 seeded random actions leave a clean console and a working page
   await expect(page.getByTestId('token-row').locator('li')).toHaveText(['still', 'alive']);
   for (const view of views) await app.show(view);
 });
+
+// Every pair of sliders of a view (and of each Flow model) at the four corners of their
+// ranges: no panic, a clean console, and the view recovers when the defaults come back.
+async function cornerPairs(page: Page, scope: string) {
+  const ids = await page
+    .locator(`${scope} input[type=range]:visible:enabled`)
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')).filter((id) => id && id !== 'slider-speed'));
+  const set = async (id: string, corner: 'min' | 'max') => {
+    const el = page.locator(`${scope} [data-testid="${id}"]`).first();
+    const value = await el.evaluate((e: HTMLInputElement, c) => (c === 'min' ? e.min : e.max), corner);
+    await el.fill(value);
+  };
+  let combos = 0;
+  for (let a = 0; a < ids.length; a++) {
+    for (let b = a + 1; b < ids.length; b++) {
+      for (const [ca, cb] of [['min', 'min'], ['min', 'max'], ['max', 'min'], ['max', 'max']] as const) {
+        await set(ids[a]!, ca);
+        await set(ids[b]!, cb);
+        combos++;
+      }
+    }
+  }
+  return combos;
+}
+
+test('pairwise slider extremes in every view and every Flow model', async ({ app, page }) => {
+  test.setTimeout(600_000);
+  await app.open();
+  await page.getByTestId('text-input').fill('a b c d e f g h i j k l m n o p q r s t u v w x y z '.repeat(2));
+  let combos = 0;
+  for (const family of ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba']) {
+    await page.getByTestId('model-select').selectOption(family);
+    combos += await cornerPairs(page, '[data-testid=view-flow]');
+    await page.getByTestId('reset-defaults').click();
+    await expect(page.getByTestId('influence-progress')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  }
+  for (const view of ['fading', 'scan', 'ssm']) {
+    await app.show(view);
+    combos += await cornerPairs(page, `[data-testid=view-${view}]`);
+  }
+  console.log(`${combos} corner combinations tried`);
+  expect(combos).toBeGreaterThan(100);
+  await expect(page.getByTestId('panic-banner')).toHaveCount(0);
+  await app.show('flow');
+  await expect(page.getByTestId('influence-progress')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+});

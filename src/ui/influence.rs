@@ -2,7 +2,7 @@
 //! the browser every few milliseconds, the heat map filling in as columns finish. A newer
 //! request cancels stale work.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -57,6 +57,8 @@ struct Job {
     generation: StoredValue<u64>,
     mine: u64,
     values: RefCell<Vec<Vec<f32>>>,
+    /// Columns computed per call (adapted to the model's speed).
+    block: Cell<usize>,
 }
 
 /// Starts computing the influence of `params` on `x` into `out`, cancelling earlier jobs
@@ -99,6 +101,7 @@ pub fn start(
         generation,
         mine,
         values,
+        block: Cell::new(1),
     });
     set_timeout(move || slice(job, 0), Duration::ZERO);
 }
@@ -114,14 +117,20 @@ fn slice(job: Rc<Job>, mut column: usize) {
     let len = job.x.nrows();
     let start = now_ms();
     while column < len && now_ms() - start < SLICE_MS {
+        // Columns per call: each call repeats the forward pass its tangents need, so batching
+        // columns amortises it; the block adapts to keep one call well inside a slice.
+        let block = job.block.get().clamp(1, len - column);
+        let began = now_ms();
         match job
             .params
-            .influence_columns(job.x.view(), column..column + 1)
+            .influence_columns(job.x.view(), column..column + block)
         {
-            Ok(col) => {
+            Ok(cols) => {
                 let mut values = job.values.borrow_mut();
                 for (i, row) in values.iter_mut().enumerate() {
-                    row[column] = col[[i, 0]];
+                    for k in 0..block {
+                        row[column + k] = cols[[i, k]];
+                    }
                 }
             }
             Err(e) => {
@@ -132,7 +141,13 @@ fn slice(job: Rc<Job>, mut column: usize) {
                 return;
             }
         }
-        column += 1;
+        column += block;
+        let took = now_ms() - began;
+        if took < SLICE_MS / 4.0 {
+            job.block.set(block * 2);
+        } else if took > SLICE_MS && block > 1 {
+            job.block.set(block / 2);
+        }
     }
     let _ = job.out.try_set(InfluenceState {
         values: job.values.borrow().clone(),

@@ -10,21 +10,18 @@ use wasm_bindgen::JsCast;
 
 use super::format::{display_number, matrix_json};
 
-/// Canvas pixels per cell (the canvas is scaled by CSS).
-const CELL: usize = 8;
+/// Colour of a non-finite value (magenta): it is never drawn as if it were a number.
+const NON_FINITE_RGB: [u8; 3] = [255, 0, 255];
 
-/// Colour of a non-finite value: it is never drawn as if it were a number.
-const NON_FINITE: &str = "#ff00ff";
-
-/// The CSS colour of `value` at position `t ∈ [0, 1]` of the scale.
-fn scale_colour(t: f32, diverging: bool) -> String {
+/// The RGB colour at position `t ∈ [0, 1]` of the scale.
+fn scale_rgb(t: f32, diverging: bool) -> [u8; 3] {
     let t = f64::from(t.clamp(0.0, 1.0));
-    let colour = if diverging {
+    let c = if diverging {
         colorous::RED_BLUE.eval_continuous(1.0 - t)
     } else {
         colorous::VIRIDIS.eval_continuous(t)
     };
-    format!("#{colour:x}")
+    [c.r, c.g, c.b]
 }
 
 /// Where `value` falls on the scale `[low, high]`, linear or log10 (log: values ≤ 0 at 0).
@@ -60,11 +57,17 @@ fn value_range(rows: &[Vec<f32>], diverging: bool) -> (f32, f32) {
     }
 }
 
-/// Draws the cells; returns nothing when the canvas has no 2-D context.
+/// Draws the cells, one canvas pixel per cell (CSS scales it up, pixelated), in a single
+/// `putImageData` call so a 64 × 64 matrix costs one round trip to the browser, not 4096.
 fn draw(canvas: &web_sys::HtmlCanvasElement, rows: &[Vec<f32>], diverging: bool, log: bool) {
     let cols = rows.first().map_or(0, Vec::len);
-    canvas.set_width((cols * CELL).max(1) as u32);
-    canvas.set_height((rows.len() * CELL).max(1) as u32);
+    if cols == 0 || rows.is_empty() {
+        canvas.set_width(1);
+        canvas.set_height(1);
+        return;
+    }
+    canvas.set_width(cols as u32);
+    canvas.set_height(rows.len() as u32);
     let Some(ctx) = canvas
         .get_context("2d")
         .ok()
@@ -74,21 +77,24 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, rows: &[Vec<f32>], diverging: bool,
         return;
     };
     let (low, high) = value_range(rows, diverging);
-    for (i, row) in rows.iter().enumerate() {
-        for (j, &v) in row.iter().enumerate() {
-            let fill = if v.is_finite() {
-                scale_colour(scale_position(v, low, high, log && !diverging), diverging)
+    let mut rgba = Vec::with_capacity(rows.len() * cols * 4);
+    for row in rows {
+        for j in 0..cols {
+            let v = row.get(j).copied().unwrap_or(f32::NAN);
+            let [r, g, b] = if v.is_finite() {
+                scale_rgb(scale_position(v, low, high, log && !diverging), diverging)
             } else {
-                NON_FINITE.to_string()
+                NON_FINITE_RGB
             };
-            ctx.set_fill_style_str(&fill);
-            ctx.fill_rect(
-                (j * CELL) as f64,
-                (i * CELL) as f64,
-                CELL as f64,
-                CELL as f64,
-            );
+            rgba.extend_from_slice(&[r, g, b, 255]);
         }
+    }
+    if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&rgba),
+        cols as u32,
+        rows.len() as u32,
+    ) {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
     }
 }
 
