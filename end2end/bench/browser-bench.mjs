@@ -67,6 +67,8 @@ async function measureInfluence(page) {
       times.push(await page.evaluate(async (k) => {
         const el = document.querySelector('[data-testid=pane] input[type=range][data-testid^=slider-]');
         const flag = () => document.querySelector('[data-testid=influence-progress]').dataset.complete;
+        const values = () => document.querySelector('[data-testid=influence-heatmap]').dataset.values;
+        const before = values();
         const lo = Number(el.min), hi = Number(el.max);
         el.value = String(k % 2 ? lo + (hi - lo) * 0.3 : lo + (hi - lo) * 0.6);
         const t0 = performance.now();
@@ -76,7 +78,9 @@ async function measureInfluence(page) {
           const poll = () => {
             const f = flag();
             if (f === 'false') seenPending = true;
-            if ((seenPending && f === 'true') || performance.now() - t0 > 20_000) done(performance.now() - t0);
+            // Done when complete again with a new matrix (a fast model may finish within the
+            // first frame, before 'false' is ever seen).
+            if ((f === 'true' && (seenPending || values() !== before)) || performance.now() - t0 > 20_000) done(performance.now() - t0);
             else requestAnimationFrame(poll);
           };
           requestAnimationFrame(poll);

@@ -16,6 +16,9 @@ use crate::ui::state::Shared;
 /// Work done per slice before yielding, in milliseconds (well under one 16 ms frame).
 const SLICE_MS: f64 = 6.0;
 
+/// Longest single call to the core before it is split into smaller blocks (one frame).
+const MAX_CALL_MS: f64 = 16.0;
+
 /// Which influence to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InfluenceKind {
@@ -143,9 +146,11 @@ fn slice(job: Rc<Job>, mut column: usize) {
         }
         column += block;
         let took = now_ms() - began;
-        if took < SLICE_MS / 4.0 {
+        // A call may take up to one frame (16 ms): models whose set-up alone costs several
+        // milliseconds (attention) get large blocks, cheap ones stay fine-grained.
+        if took < MAX_CALL_MS / 2.0 {
             job.block.set(block * 2);
-        } else if took > SLICE_MS && block > 1 {
+        } else if took > MAX_CALL_MS && block > 1 {
             job.block.set(block / 2);
         }
     }
