@@ -137,7 +137,7 @@ impl Config {
     pub fn dilation_of(&self, layer: usize) -> usize {
         match self.dilation {
             Dilation::Fixed => 1,
-            Dilation::Exponential => 1 << layer,
+            Dilation::Exponential => 1usize.checked_shl(layer as u32).unwrap_or(usize::MAX),
         }
     }
 }
@@ -149,10 +149,16 @@ pub fn receptive_field(config: &Config) -> usize {
 
 /// Receptive field after each layer: entry ℓ = 1 + Σ_{ℓ' ≤ ℓ} (k − 1)·dil_ℓ'  (`[layers]`).
 pub fn receptive_fields(config: &Config) -> Vec<usize> {
-    let mut rf = 1;
+    let mut rf: usize = 1;
     (0..config.layers)
         .map(|layer| {
-            rf += (config.kernel - 1) * config.dilation_of(layer);
+            // Saturating: `cost` may be asked about an invalid config and must not panic.
+            rf = rf.saturating_add(
+                config
+                    .kernel
+                    .saturating_sub(1)
+                    .saturating_mul(config.dilation_of(layer)),
+            );
             rf
         })
         .collect()
