@@ -2,6 +2,9 @@
 //! never a panic.
 
 use std::fmt;
+use std::ops::Range;
+
+use ndarray::ArrayView2;
 
 /// Why a core computation refused its input.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,4 +86,31 @@ pub fn check_finite<'a>(
     } else {
         Err(CoreError::NonFinite { what })
     }
+}
+
+/// Checks a model input `x: [L, d_model]`: at least one position, the right width, finite.
+pub fn check_sequence(x: ArrayView2<f32>, d_model: usize) -> CoreResult<()> {
+    if x.nrows() == 0 {
+        return Err(CoreError::EmptyInput);
+    }
+    if x.ncols() != d_model {
+        return Err(CoreError::Shape {
+            what: "x",
+            expected: format!("[L, {d_model}]"),
+            got: format!("[{}, {}]", x.nrows(), x.ncols()),
+        });
+    }
+    check_finite("x", x.iter())
+}
+
+/// Checks that `inputs` is a range of influence columns within `0..len`.
+pub fn check_columns(inputs: &Range<usize>, len: usize) -> CoreResult<()> {
+    if inputs.start > inputs.end || inputs.end > len {
+        return Err(CoreError::Shape {
+            what: "influence columns",
+            expected: format!("a range within 0..{len}"),
+            got: format!("{}..{}", inputs.start, inputs.end),
+        });
+    }
+    Ok(())
 }

@@ -28,7 +28,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, Array3, ArrayView2, Axis};
 
 use super::Cost;
-use crate::core::error::{check_finite, check_range, CoreError, CoreResult};
+use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
 use crate::core::rng::{rng_for, uniform_vector};
 
 /// Point-wise non-linearity applied after each convolution.
@@ -227,28 +227,7 @@ pub struct Run {
 
 fn check_input(params: &Params, x: ArrayView2<f32>) -> CoreResult<()> {
     params.config.validate(params.d_model)?;
-    if x.nrows() == 0 {
-        return Err(CoreError::EmptyInput);
-    }
-    if x.ncols() != params.d_model {
-        return Err(CoreError::Shape {
-            what: "x",
-            expected: format!("[L, {}]", params.d_model),
-            got: format!("[{}, {}]", x.nrows(), x.ncols()),
-        });
-    }
-    check_finite("x", x.iter())
-}
-
-fn check_columns(inputs: &Range<usize>, len: usize) -> CoreResult<()> {
-    if inputs.start > inputs.end || inputs.end > len {
-        return Err(CoreError::Shape {
-            what: "influence columns",
-            expected: format!("a range within 0..{len}"),
-            got: format!("{}..{}", inputs.start, inputs.end),
-        });
-    }
-    Ok(())
+    check_sequence(x, params.d_model)
 }
 
 /// Conv: z[t] = Σ_m h[t − m·dil] · W_m + b  (left zero padding).  h: [L, d] -> z: [L, d].

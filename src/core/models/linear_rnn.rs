@@ -22,7 +22,7 @@ use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 use num_complex::Complex32;
 
 use super::{ceil_log2, Cost};
-use crate::core::error::{check_finite, check_range, CoreError, CoreResult};
+use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
 use crate::core::rng::{normal_matrix, normal_vector, rng_for, uniform_vector};
 use crate::core::scan::{scan, Algorithm};
 
@@ -197,17 +197,7 @@ pub struct ScanCoefficients {
 
 fn check_input(params: &Params, x: ArrayView2<f32>) -> CoreResult<()> {
     params.config.validate(params.d_model)?;
-    if x.nrows() == 0 {
-        return Err(CoreError::EmptyInput);
-    }
-    if x.ncols() != params.d_model {
-        return Err(CoreError::Shape {
-            what: "x",
-            expected: format!("[L, {}]", params.d_model),
-            got: format!("[{}, {}]", x.nrows(), x.ncols()),
-        });
-    }
-    check_finite("x", x.iter())
+    check_sequence(x, params.d_model)
 }
 
 /// `u_t = B x_t` for all t, `[L, N]` complex.
@@ -380,17 +370,6 @@ pub fn influence_columns(
         }
     }
     Ok(out)
-}
-
-fn check_columns(inputs: &Range<usize>, len: usize) -> CoreResult<()> {
-    if inputs.start > inputs.end || inputs.end > len {
-        return Err(CoreError::Shape {
-            what: "influence columns",
-            expected: format!("a range within 0..{len}"),
-            got: format!("{}..{}", inputs.start, inputs.end),
-        });
-    }
-    Ok(())
 }
 
 /// Whole influence matrix `[L, L]`.

@@ -34,7 +34,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{ceil_log2, Cost};
-use crate::core::error::{check_finite, check_range, CoreError, CoreResult};
+use crate::core::error::{check_columns, check_finite, check_range, CoreError, CoreResult};
 use crate::core::rng::{rng_for, uniform_vector};
 
 // ---------------------------------------------------------------------------------------------
@@ -966,13 +966,7 @@ pub fn influence_columns(
     inputs: std::ops::Range<usize>,
 ) -> CoreResult<Array2<f32>> {
     let dims = check_input(params, x)?;
-    if inputs.start > inputs.end || inputs.end > dims.l {
-        return Err(CoreError::Shape {
-            what: "inputs",
-            expected: format!("a range within 0..{}", dims.l),
-            got: format!("{}..{}", inputs.start, inputs.end),
-        });
-    }
+    check_columns(&inputs, dims.l)?;
     let ctx = TangentContext::new(params, dims, x);
     let mut out = Array2::zeros((dims.l, inputs.len()));
     for (col, j) in inputs.enumerate() {
@@ -1935,7 +1929,10 @@ mod tests {
         );
         assert!(matches!(
             influence_columns(&p, x.view(), 2..4),
-            Err(CoreError::Shape { what: "inputs", .. })
+            Err(CoreError::Shape {
+                what: "influence columns",
+                ..
+            })
         ));
         let delta_short = arr1(&[0.1f32, 0.2]);
         assert!(matches!(

@@ -26,7 +26,7 @@ use ndarray::{s, Array1, Array2, ArrayView2, Axis};
 use num_complex::Complex64;
 
 use super::Cost;
-use crate::core::error::{check_finite, check_range, CoreError, CoreResult};
+use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
 use crate::core::rng::{normal_matrix, rng_for, uniform_vector};
 
 /// RNN hyper-parameters. Ranges: hidden 2–32, spectral radius 0.1–2.0.
@@ -128,28 +128,7 @@ pub struct Run {
 
 fn check_input(params: &Params, x: ArrayView2<f32>) -> CoreResult<()> {
     params.config.validate(params.d_model)?;
-    if x.nrows() == 0 {
-        return Err(CoreError::EmptyInput);
-    }
-    if x.ncols() != params.d_model {
-        return Err(CoreError::Shape {
-            what: "x",
-            expected: format!("[L, {}]", params.d_model),
-            got: format!("[{}, {}]", x.nrows(), x.ncols()),
-        });
-    }
-    check_finite("x", x.iter())
-}
-
-fn check_columns(inputs: &Range<usize>, len: usize) -> CoreResult<()> {
-    if inputs.start > inputs.end || inputs.end > len {
-        return Err(CoreError::Shape {
-            what: "influence columns",
-            expected: format!("a range within 0..{len}"),
-            got: format!("{}..{}", inputs.start, inputs.end),
-        });
-    }
-    Ok(())
+    check_sequence(x, params.d_model)
 }
 
 /// The recurrence: returns (h [L, H], a [L, H]).

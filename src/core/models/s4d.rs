@@ -28,7 +28,7 @@ use ndarray::{Array1, Array2, Array3, ArrayView1, ArrayView2, Axis, Zip};
 use num_complex::Complex32;
 
 use super::{ceil_log2, Cost};
-use crate::core::error::{check_finite, check_range, CoreError, CoreResult};
+use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
 use crate::core::rng::{normal_matrix, normal_vector, rng_for};
 
 /// Which diagonal A.
@@ -289,17 +289,7 @@ pub struct ScanCoefficients {
 
 fn check_input(params: &Params, x: ArrayView2<f32>) -> CoreResult<()> {
     params.config.validate(params.d_model)?;
-    if x.nrows() == 0 {
-        return Err(CoreError::EmptyInput);
-    }
-    if x.ncols() != params.d_model {
-        return Err(CoreError::Shape {
-            what: "x",
-            expected: format!("[L, {}]", params.d_model),
-            got: format!("[{}, {}]", x.nrows(), x.ncols()),
-        });
-    }
-    check_finite("x", x.iter())
+    check_sequence(x, params.d_model)
 }
 
 /// Eqn (2): s `[L, D]`, and the states `[L, D, P]` when `keep`.
@@ -422,13 +412,7 @@ pub fn influence_columns(
 ) -> CoreResult<Array2<f32>> {
     check_input(params, x)?;
     let len = x.nrows();
-    if inputs.start > inputs.end || inputs.end > len {
-        return Err(CoreError::Shape {
-            what: "influence columns",
-            expected: format!("a range within 0..{len}"),
-            got: format!("{}..{}", inputs.start, inputs.end),
-        });
-    }
+    check_columns(&inputs, len)?;
     let mut out = Array2::zeros((len, inputs.len()));
     if inputs.is_empty() {
         return Ok(out);
