@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::core::tokens::MAX_TOKENS;
 use crate::ui::state::{AppReady, SharedInput};
+use crate::ui::view_boundary::ViewBoundary;
 use crate::ui::views::{self, VIEWS};
 
 /// Largest seed accepted (fits a JavaScript number exactly).
@@ -38,7 +39,7 @@ pub fn App() -> impl IntoView {
             }).collect_view()}
         </nav>
         <main>
-            {move || views::find(current.get()).map(|entry| (entry.render)())}
+            <ViewBoundary current render=views::render/>
         </main>
         <Show when=move || ready.0.get()>
             <span data-testid="app-ready" class="visually-hidden">"ready"</span>

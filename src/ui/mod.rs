@@ -6,5 +6,6 @@ pub mod influence;
 pub mod model_controls;
 pub mod panic;
 pub mod state;
+pub mod view_boundary;
 pub mod views;
 pub mod widgets;

@@ -27,6 +27,11 @@ pub const VIEWS: &[ViewEntry] = &[
     ssm::ENTRY,
 ];
 
+/// Builds the view with this id, if there is one.
+pub fn render(id: &str) -> Option<AnyView> {
+    find(id).map(|entry| (entry.render)())
+}
+
 /// The entry with this id, if any.
 pub fn find(id: &str) -> Option<&'static ViewEntry> {
     VIEWS.iter().find(|entry| entry.id == id)

@@ -19,6 +19,7 @@ use crate::ui::charts::ssm::{
     draw, padded_range, Marker, Plot, Series, BLUE, EXACT, GREEN, GREY, LIGHT, ORANGE, PURPLE, RED,
 };
 use crate::ui::state::SharedInput;
+use crate::ui::view_boundary::report_fault;
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::player::Player;
 use crate::ui::widgets::slider::Slider;
@@ -66,7 +67,7 @@ fn chart_effect(canvas: NodeRef<leptos::html::Canvas>, plot: Memo<Option<Plot>>)
         plot.with(|plot| {
             if let Some(plot) = plot {
                 if let Err(why) = draw(element, plot) {
-                    leptos::logging::debug_warn!("ssm chart: {why}");
+                    report_fault(format!("An SSM chart could not be drawn: {why}"));
                 }
             }
         });

@@ -1,0 +1,93 @@
+//! Each view sits in its own error boundary: if something inside it fails — a `Result::Err`
+//! rendered in its tree, or a fault reported from an effect such as a chart that could not be
+//! drawn — the view is replaced by a message saying what failed and a button that rebuilds it,
+//! while the header, the sentence and the other views keep working.
+//!
+//! Expected conditions (empty text, overflow, invalid combinations) are not faults: the core
+//! returns typed errors and the views show them as notices next to the controls that caused
+//! them. The boundary is for what should not happen; the panic hook (`ui::panic`) is the last
+//! line below it.
+
+use leptos::prelude::*;
+
+/// Something inside a view failed; the text says what, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewFault(pub String);
+
+impl std::fmt::Display for ViewFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ViewFault {}
+
+/// Faults reported by effects inside the current view (effects cannot return an `Err` into
+/// the view tree, so they report here and the boundary renders the failure).
+#[derive(Clone, Copy)]
+struct ViewFaults(RwSignal<Vec<String>>);
+
+/// Reports a fault to the enclosing [`ViewBoundary`]: the view is replaced by the error
+/// message until the user rebuilds it. Outside a boundary the fault goes to the console.
+pub fn report_fault(message: impl Into<String>) {
+    let message = message.into();
+    match use_context::<ViewFaults>() {
+        Some(faults) => faults.0.update(|list| {
+            if !list.contains(&message) {
+                list.push(message);
+            }
+        }),
+        None => leptos::logging::error!("{message}"),
+    }
+}
+
+/// Shows the view `current` names inside an error boundary. Switching views, or the
+/// "Rebuild this view" button, builds the view afresh and clears what was reported.
+#[component]
+pub fn ViewBoundary(
+    /// Id of the view to show (`view-error-<id>` is the fallback's test id).
+    current: ReadSignal<&'static str>,
+    /// Builds the view with this id.
+    render: fn(&str) -> Option<AnyView>,
+) -> impl IntoView {
+    let faults = ViewFaults(RwSignal::new(Vec::new()));
+    provide_context(faults);
+    // Bumped by "Rebuild this view": the view is created again, with its default state.
+    let generation = RwSignal::new(0u32);
+    let reported = move || {
+        faults.0.with(|list| match list.as_slice() {
+            [] => Ok(()),
+            list => Err(ViewFault(list.join("; "))),
+        })
+    };
+    let fallback = move |errors: ArcRwSignal<leptos::error::Errors>| {
+        view! {
+            <div class="view-error" role="alert" data-testid=move || format!("view-error-{}", current.get())>
+                <p><strong>"This view stopped because something inside it failed:"</strong></p>
+                <ul>
+                    {move || errors.with(|errors| errors.iter()
+                        .map(|(_, error)| view! { <li>{error.to_string()}</li> })
+                        .collect_view())}
+                </ul>
+                <p>"The rest of seqmix still works. Rebuilding starts this view again from its defaults."</p>
+                <button
+                    data-testid="view-error-rebuild"
+                    on:click=move |_| generation.update(|g| *g += 1)
+                >"Rebuild this view"</button>
+            </div>
+        }
+    };
+    view! {
+        <ErrorBoundary fallback>
+            {move || {
+                generation.track();
+                let id = current.get();
+                if !faults.0.with_untracked(Vec::is_empty) {
+                    faults.0.set(Vec::new());
+                }
+                render(id)
+            }}
+            {reported}
+        </ErrorBoundary>
+    }
+}
