@@ -4,3 +4,6 @@
 
 pub mod core;
 pub mod ui;
+
+#[cfg(feature = "bench-exports")]
+pub mod bench_exports;

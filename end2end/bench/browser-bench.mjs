@@ -48,6 +48,14 @@ if (build) {
   if (r.status !== 0) throw new Error('trunk build failed');
 }
 const dist = join(root, 'dist');
+// A second release build with the `bench-exports` feature (timing entry points over the same
+// workloads as the native benches; never part of the served site), into target/bench-dist.
+const benchDist = join(root, 'target', 'bench-dist');
+if (build) {
+  console.log('building the bench-exports site (trunk build --release --features bench-exports)…');
+  const r = spawnSync('trunk', ['build', '--release', '--features', 'bench-exports', '--dist', benchDist], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('trunk build (bench-exports) failed');
+}
 const files = readdirSync(dist).filter((f) => statSync(join(dist, f)).isFile());
 const sizes = files.map((f) => {
   const body = readFileSync(join(dist, f));
@@ -226,9 +234,40 @@ try {
     };
   }
   await context.close();
+  results.kernels = await measureKernels();
 } finally {
   await browser.close();
   server.kill();
+}
+
+// The core's kernels timed inside the browser on the same workloads as the native benches
+// (`bench_exports.rs` ↔ `benches/models.rs`): median of 5 batches, ms per call.
+async function measureKernels() {
+  if (!existsSync(join(benchDist, 'index.html'))) {
+    results.notes.push('bench-exports site not built (run without --no-build): kernel ratios not measured.');
+    return null;
+  }
+  const benchServer = spawn(process.execPath, [join(root, 'end2end', 'serve.mjs'), benchDist, String(port + 1)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((ok) => benchServer.stdout.once('data', ok));
+  const { context, page } = await freshPage();
+  try {
+    await page.goto(`http://127.0.0.1:${port + 1}/`);
+    await page.waitForFunction(() => typeof window.wasmBindings?.bench_selective_scan === 'function', null, { timeout: 20_000 });
+    const batches = (expr, arg) => page.evaluate(([expr, arg]) => {
+      const out = [];
+      for (let i = 0; i < 5; i++) out.push(window.wasmBindings[expr](...arg));
+      return out;
+    }, [expr, arg]);
+    const out = { scan: median(await batches('bench_selective_scan', [40])), forward: {}, influence: {} };
+    for (const m of MODELS) {
+      out.forward[m] = { 64: median(await batches('bench_forward', [m, 64, 200])), 1024: median(await batches('bench_forward', [m, 1024, 10])) };
+      out.influence[m] = { 64: median(await batches('bench_influence', [m, 64, 2])) };
+    }
+    return out;
+  } finally {
+    await context.close();
+    benchServer.kill();
+  }
 }
 
 // ---------- report ----------
@@ -257,6 +296,15 @@ for (const m of MODELS) {
   for (const n of [64, 1024, 4096]) {
     const b = browserMs(m, n), nat = native[m].forward[n];
     if (Number.isFinite(b) && Number.isFinite(nat)) budget(`browser / native forward ${m}, L = ${n}`, b / nat, 2, '×');
+  }
+}
+if (results.kernels) {
+  const k = results.kernels;
+  budget('browser selective_scan L = 1024, D = N = 16', k.scan, 0.8, 'ms');
+  budget('browser / native selective_scan', k.scan / nativeScan, 2, '×');
+  for (const m of MODELS) {
+    budget(`browser / native forward (bench export) ${m}, L = 64`, k.forward[m][64] / native[m].forward[64], 2, '×');
+    budget(`browser / native influence ${m}, L = 64`, k.influence[m][64] / native[m].influence[64], 2, '×');
   }
 }
 if (results.cost) {
@@ -291,6 +339,17 @@ for (const m of MODELS) {
   lines.push(`| ${m} | ${fmtMs(f[64])} | ${fmtMs(f[256])} | ${fmtMs(f[1024])} | ${fmtMs(f[4096])} | ${fmt(p)} | ${m === 'transformer' ? 2 : 1} | ${fmtMs(native[m].influence[64])} | ${fmtMs(native[m].influence[256])} |`);
 }
 lines.push('', `selective_scan, L = 1024, D = N = 16 (with D skip, z gate, Δ bias + softplus): **${fmtMs(nativeScan)} ms**.`);
+if (results.kernels) {
+  const k = results.kernels;
+  lines.push('', '## The same kernels in the browser (`bench-exports` build; median of 5 batches, ms per call)', '');
+  lines.push(`selective_scan, L = 1024, D = N = 16: **${fmtMs(k.scan)} ms** in Chromium against ${fmtMs(nativeScan)} ms native (${fmt(k.scan / nativeScan)}×).`, '');
+  lines.push('| model | forward L = 64 | ×native | forward L = 1024 | ×native | influence L = 64 | ×native |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const m of MODELS) {
+    const f = k.forward[m], i = k.influence[m], nf = native[m].forward, ni = native[m].influence;
+    lines.push(`| ${m} | ${fmtMs(f[64])} | ${fmt(f[64] / nf[64])}× | ${fmtMs(f[1024])} | ${fmt(f[1024] / nf[1024])}× | ${fmtMs(i[64])} | ${fmt(i[64] / ni[64])}× |`);
+  }
+}
 if (results.cost) {
   lines.push('', '## Forward pass in the browser (Cost view measurement; median of 5 batches, ms)', '');
   lines.push('| model | 64 | 128 | 256 | 512 | 1024 | 2048 | 4096 | fitted exponent (n ≥ 512) | expected | browser/native at 1024 |');

@@ -6,6 +6,7 @@
 pub mod cost;
 pub mod error;
 pub mod fading;
+pub mod fast_math;
 pub mod flow;
 pub mod models;
 pub mod rng;
@@ -13,3 +14,4 @@ pub mod scan;
 pub mod scan_view;
 pub mod ssm;
 pub mod tokens;
+pub mod workloads;

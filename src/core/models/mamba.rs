@@ -35,6 +35,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::{ceil_log2, Cost};
 use crate::core::error::{check_columns, check_finite, check_range, CoreError, CoreResult};
+use crate::core::fast_math::exp_fast;
 use crate::core::rng::{rng_for, uniform_vector};
 
 // ---------------------------------------------------------------------------------------------
@@ -213,13 +214,52 @@ fn scan_core(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+            unsafe { scan_core_fma(dims, delta, u, a_nd, b, c, y, h, states) };
+            return;
+        }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 (checked just above).
             unsafe { scan_core_avx2(dims, delta, u, a_nd, b, c, y, h, states) };
             return;
         }
     }
-    scan_core_impl(dims, delta, u, a_nd, b, c, y, h, states);
+    scan_core_impl(dims, delta, u, a_nd, b, c, y, h, states, step_row);
+}
+
+/// The same recurrence with explicit AVX2 + FMA arithmetic (`simd_x86::step_row_fma`): fused
+/// multiply-adds round once, so results differ from the other paths in the last bit only.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+fn scan_core_fma(
+    dims: ScanDims,
+    delta: &[f32],
+    u: &[f32],
+    a_nd: &[f32],
+    b: &[f32],
+    c: &[f32],
+    y: &mut [f32],
+    h: &mut [f32],
+    states: Option<&mut [f32]>,
+) {
+    scan_core_impl(
+        dims,
+        delta,
+        u,
+        a_nd,
+        b,
+        c,
+        y,
+        h,
+        states,
+        |h, a, dt, du, bn, cn, y| {
+            // The closure inherits this function's target features: the call is safe here.
+            simd_x86::step_row_fma(h, a, dt, du, bn, cn, y)
+        },
+    );
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -236,7 +276,7 @@ fn scan_core_avx2(
     h: &mut [f32],
     states: Option<&mut [f32]>,
 ) {
-    scan_core_impl(dims, delta, u, a_nd, b, c, y, h, states);
+    scan_core_impl(dims, delta, u, a_nd, b, c, y, h, states, step_row);
 }
 
 #[inline(always)]
@@ -251,6 +291,7 @@ fn scan_core_impl(
     y: &mut [f32],
     h: &mut [f32],
     mut states: Option<&mut [f32]>,
+    step: impl Fn(&mut [f32], &[f32], &[f32], &[f32], f32, f32, &mut [f32]),
 ) {
     let ScanDims { l, dim, n } = dims;
     if dim == 0 || n == 0 {
@@ -273,7 +314,7 @@ fn scan_core_impl(
             .zip(bt)
             .zip(ct)
         {
-            step_row(hrow, arow, dt, &du, bn, cn, yt);
+            step(hrow, arow, dt, &du, bn, cn, yt);
         }
         if let Some(s) = states.as_deref_mut() {
             s[t * n * dim..(t + 1) * n * dim].copy_from_slice(h);
@@ -360,38 +401,6 @@ fn decay_table(dims: ScanDims, delta: &[f32], a_nd: &[f32]) -> Vec<f32> {
 // ---------------------------------------------------------------------------------------------
 // Vectorisable elementwise functions
 // ---------------------------------------------------------------------------------------------
-
-/// 1.5 · 2^23: adding it rounds an f32 of magnitude < 2^22 to the nearest integer.
-const ROUND_MAGIC: f32 = 12_582_912.0;
-/// Cody–Waite split of ln 2 (Cephes): LN2_HI has 9 significant bits so n·LN2_HI is exact.
-const LN2_HI: f32 = 0.693_359_4;
-const LN2_LO: f32 = -2.121_944_4e-4;
-
-/// Branch-free e^x in f32 (relative error ≤ 2e-7 against `f32::exp` on [−87, 88]).
-///
-/// Cody–Waite: x = n ln 2 + r with |r| ≤ ln2/2, e^r by the Cephes `expf` minimax polynomial,
-/// 2^n applied as two exponent-field factors 2^⌊n/2⌋ · 2^(n−⌊n/2⌋) so that results go through
-/// the subnormals and underflow to 0 below ≈ −103.9 and overflow to +inf above ≈ 88.72.
-/// Arguments are clamped to [−104, 89] first (so no garbage exponent); NaN propagates.
-#[inline(always)]
-fn exp_fast(x: f32) -> f32 {
-    let xc = x.clamp(-104.0, 89.0); // NaN stays NaN
-    let k = xc * std::f32::consts::LOG2_E + ROUND_MAGIC;
-    let nf = k - ROUND_MAGIC;
-    let r = (xc - nf * LN2_HI) - nf * LN2_LO;
-    let r2 = r * r;
-    let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 0.5;
-    let e_r = (p * r2 + r) + 1.0;
-    let n = (k.to_bits() as i32).wrapping_sub(ROUND_MAGIC.to_bits() as i32);
-    let n1 = n >> 1;
-    let n2 = n - n1;
-    let s1 = f32::from_bits(((n1 + 127) as u32) << 23);
-    let s2 = f32::from_bits(((n2 + 127) as u32) << 23);
-    e_r * s1 * s2
-}
 
 /// softplus(x) = x for x > 20 (PyTorch's threshold), else log1p(exp(x)), branch-free:
 /// max(x, 0) + log1p(e) with e = exp(−|x|) ∈ (0, 1], and log1p(e) = 2·atanh(s),
@@ -1192,6 +1201,10 @@ pub fn cost(config: &Config, d_model: usize, len: usize) -> Cost {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+#[path = "mamba_simd_x86.rs"]
+mod simd_x86;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1317,35 +1330,6 @@ mod tests {
     }
 
     // ---- exp / softplus ----------------------------------------------------------------------
-
-    #[test]
-    fn exp_fast_matches_std_exp() {
-        let mut worst = 0.0f64;
-        let steps = 2_000_000;
-        for i in 0..=steps {
-            let x = -87.0 + 175.0 * (i as f32) / (steps as f32); // [−87, 88]
-            let want = x.exp();
-            let rel = (f64::from(exp_fast(x)) - f64::from(want)).abs() / f64::from(want);
-            worst = worst.max(rel);
-        }
-        assert!(worst <= 2e-7, "max relative error {worst}");
-        // Below −87: tiny or 0, never negative or garbage; overflow to +inf; NaN propagates.
-        for x in [-87.5f32, -90.0, -100.0, -103.0] {
-            let v = exp_fast(x);
-            assert!((0.0..=1.2e-38).contains(&v), "exp_fast({x}) = {v}");
-            assert!(
-                (f64::from(v) - f64::from(x).exp()).abs() <= 1e-44,
-                "exp_fast({x}) = {v}"
-            );
-        }
-        for x in [-104.5f32, -200.0, -1e30, f32::NEG_INFINITY] {
-            assert_eq!(exp_fast(x), 0.0, "exp_fast({x})");
-        }
-        assert_eq!(exp_fast(89.0), f32::INFINITY);
-        assert_eq!(exp_fast(f32::INFINITY), f32::INFINITY);
-        assert!(exp_fast(f32::NAN).is_nan());
-        assert_eq!(exp_fast(0.0), 1.0);
-    }
 
     #[test]
     fn softplus_fast_matches_log1p_exp_and_threshold() {

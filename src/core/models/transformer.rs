@@ -30,6 +30,7 @@ use ndarray::{
 
 use super::Cost;
 use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
+use crate::core::fast_math::exp_fast;
 use crate::core::rng::{normal_matrix, rng_for};
 
 /// LayerNorm ε (PyTorch's default).
@@ -237,7 +238,8 @@ fn attend(
         let i = rows.start + r;
         let (mut live, mut masked) = row.view_mut().split_at(Axis(0), i + 1);
         let max = live.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-        live.mapv_inplace(|v| (v - max).exp());
+        // `exp_fast`: vectorises, and in wasm avoids a software libm call per score.
+        live.mapv_inplace(|v| exp_fast(v - max));
         let sum = live.sum();
         live /= sum;
         masked.fill(0.0);
