@@ -94,11 +94,7 @@ pub fn App() -> impl IntoView {
                 }
             }).collect_view()}
         </nav>
-        // Rebuilt (closed, empty) on every view change: it lists the figures when opened.
-        {move || {
-            current.track();
-            view! { <ExportPanel root_selector="main"/> }
-        }}
+        <ExportPanel root_selector="main" view=current/>
         <main>
             {move || views::find(current.get()).map(|entry| {
                 url.enter_view(entry.id);

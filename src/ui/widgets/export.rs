@@ -357,8 +357,19 @@ fn parse_labels(json: &str) -> Vec<String> {
 pub fn ExportPanel(
     /// CSS selector of the element whose figures are listed.
     root_selector: &'static str,
+    /// The view shown: when it changes, the panel closes and forgets its list.
+    #[prop(into)]
+    view: Signal<&'static str>,
 ) -> impl IntoView {
     let figures = RwSignal::new(Vec::<Figure>::new());
+    let details = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        view.track();
+        figures.set(Vec::new());
+        if let Some(el) = details.get_untracked() {
+            let _ = el.remove_attribute("open");
+        }
+    });
     let notice = RwSignal::new(None::<String>);
     let root = move || document().query_selector(root_selector).ok().flatten();
     let rescan = move || {
@@ -368,7 +379,7 @@ pub fn ExportPanel(
         }
     };
     view! {
-        <details class="export-panel" data-testid="export-panel"
+        <details class="export-panel" data-testid="export-panel" node_ref=details
             on:toggle=move |_| rescan()
             on:focusin=move |_| rescan()
             on:pointerenter=move |_| rescan()>
