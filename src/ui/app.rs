@@ -12,8 +12,17 @@ use crate::ui::widgets::shortcuts::ShortcutsHelp;
 /// Largest seed accepted (fits a JavaScript number exactly).
 const MAX_SEED: u64 = (1 << 53) - 1;
 
-/// Longest sentence read from a link (longer text is cut, with a notice).
-const MAX_URL_TEXT: usize = 2000;
+/// Longest sentence kept in a link (longer text is cut, with a notice when read): enough for
+/// the 64 tokens that are run, short enough for any browser's address bar.
+const MAX_URL_TEXT: usize = 8000;
+
+/// `text` cut to its first `MAX_URL_TEXT` characters.
+fn url_text(text: &str) -> &str {
+    match text.char_indices().nth(MAX_URL_TEXT) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    }
+}
 
 /// Mirrors the view, the sentence, the seed and the embedding width in the URL.
 fn bind_globals(url: UrlState, input: SharedInput, current: RwSignal<&'static str>) {
@@ -25,15 +34,21 @@ fn bind_globals(url: UrlState, input: SharedInput, current: RwSignal<&'static st
         |id| id.to_string(),
         move |raw| crate::ui::url_state::parse_choice(raw, &views),
     );
-    url.bind("text", true, input.text, String::clone, |raw| {
-        match raw.char_indices().nth(MAX_URL_TEXT) {
-            Some((cut, _)) => Parsed::Clamped(
-                raw[..cut].to_string(),
-                format!("the text is cut to its first {MAX_URL_TEXT} characters"),
-            ),
-            None => Parsed::Valid(raw.to_string()),
-        }
-    });
+    url.bind(
+        "text",
+        true,
+        input.text,
+        |text| url_text(text).to_string(),
+        |raw| {
+            let kept = url_text(raw);
+            if kept.len() < raw.len() {
+                let why = format!("the text is cut to its first {MAX_URL_TEXT} characters");
+                Parsed::Clamped(kept.to_string(), why)
+            } else {
+                Parsed::Valid(raw.to_string())
+            }
+        },
+    );
     url.bind("seed", true, input.seed, u64::to_string, |raw| {
         parse_whole(raw, 0, MAX_SEED)
     });
