@@ -6,6 +6,7 @@ pub mod influence;
 pub mod model_controls;
 pub mod panic;
 pub mod state;
+pub mod url_state;
 pub mod view_boundary;
 pub mod views;
 pub mod widgets;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::core::models::family::{Family, ModelConfig};
 use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
+use crate::ui::url_state::{url_state, with_scope};
 use crate::ui::widgets::slider::Slider;
 
 /// The knobs of one model pane. Numbers are `f64` because the sliders speak `f64`.
@@ -319,6 +320,9 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
 /// A labelled checkbox with `data-testid="toggle-<param>"`.
 #[component]
 pub fn Toggle(label: &'static str, param: &'static str, value: RwSignal<bool>) -> impl IntoView {
+    if let Some(url) = url_state() {
+        url.bind_bool(param, value);
+    }
     view! {
         <label class="toggle">
             <input type="checkbox" data-testid=format!("toggle-{param}")
@@ -331,10 +335,20 @@ pub fn Toggle(label: &'static str, param: &'static str, value: RwSignal<bool>) -
 
 /// The sliders of the selected family, its presets and "reset to defaults".
 #[component]
-pub fn ModelControls(knobs: ModelKnobs) -> impl IntoView {
+pub fn ModelControls(
+    knobs: ModelKnobs,
+    /// Suffix telling this pane's URL keys from another pane's ("-b" → keys `<view>.b.…`).
+    #[prop(optional)]
+    url_scope: &'static str,
+) -> impl IntoView {
     let k = knobs;
+    let pane = url_scope.trim_start_matches('-');
     let sliders = move || {
-        match k.family.get() {
+        let family = k.family.get();
+        // URL keys `<view>.[<pane>.]<family>.<param>`: families share param names.
+        with_scope(pane, || {
+            with_scope(family.id(), || {
+                match family {
         Family::Cnn => view! {
             <Slider label="layers" param="layers" min=1.0 max=8.0 step=1.0 value=k.cnn_layers />
             <Slider label="kernel" param="kernel" unit="taps" min=2.0 max=9.0 step=1.0 value=k.cnn_kernel />
@@ -369,6 +383,8 @@ pub fn ModelControls(knobs: ModelKnobs) -> impl IntoView {
             <Slider label="selectivity (scales W_Δ)" param="selectivity" min=0.0 max=10.0 step=0.1 value=k.mamba_selectivity />
         }.into_any(),
     }
+            })
+        })
     };
     let preset_buttons = move || {
         let family = k.family.get();
@@ -396,6 +412,11 @@ pub fn ModelControls(knobs: ModelKnobs) -> impl IntoView {
 /// A family picker bound to `family`; `data-testid="<test_id>"`.
 #[component]
 pub fn FamilySelect(family: RwSignal<Family>, test_id: &'static str) -> impl IntoView {
+    if let Some(url) = url_state() {
+        // "model-select" → key `<view>.model`, "model-select-b" → `<view>.model-b`.
+        let choices = Family::ALL.into_iter().map(|f| (f, f.id())).collect();
+        url.bind_choice(&test_id.replace("-select", ""), family, choices);
+    }
     view! {
         <select data-testid=test_id aria-label="model"
             prop:value=move || family.get().id()

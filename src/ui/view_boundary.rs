@@ -46,7 +46,8 @@ pub fn report_fault(message: impl Into<String>) {
 #[component]
 pub fn ViewBoundary(
     /// Id of the view to show (`view-error-<id>` is the fallback's test id).
-    current: ReadSignal<&'static str>,
+    #[prop(into)]
+    current: Signal<&'static str>,
     /// Builds the view with this id.
     render: fn(&str) -> Option<AnyView>,
 ) -> impl IntoView {

@@ -390,6 +390,13 @@ pub fn CostView() -> impl IntoView {
     let input = expect_context::<SharedInput>();
     let metric = RwSignal::new(Metric::MultiplyAdds);
     let n_max = RwSignal::new(4096.0);
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_choice(
+            "metric",
+            metric,
+            Metric::ALL.into_iter().map(|m| (m, m.id())).collect(),
+        );
+    }
     let tables: Arc<Vec<(Family, Vec<TheoryRow>)>> = Arc::new(
         Family::ALL
             .iter()

@@ -20,8 +20,10 @@ use crate::core::fading::{
 };
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
 use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
+use crate::core::tokens::MAX_TOKENS;
 use crate::ui::charts::fading::{draw, Curve, FadingChart};
 use crate::ui::state::SharedInput;
+use crate::ui::url_state::{index_list, parse_index_list, parse_whole, url_state, Parsed};
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::slider::Slider;
 
@@ -254,6 +256,55 @@ pub fn FadingView() -> impl IntoView {
     let pinned = RwSignal::new(None::<usize>);
     let shown = RwSignal::new(Family::ALL.to_vec());
     let show_closed = RwSignal::new(true);
+    if let Some(url) = url_state() {
+        url.bind_bool("dilation", dilated);
+        url.bind_bool("closed", show_closed);
+        url.bind_choice(
+            "role",
+            role,
+            vec![(MarkRole::Write, "write"), (MarkRole::Hold, "hold")],
+        );
+        url.bind(
+            "output",
+            false,
+            pinned,
+            |p| p.map_or("last".to_string(), |i| i.to_string()),
+            |raw| {
+                if raw == "last" {
+                    return Parsed::Valid(None);
+                }
+                match parse_whole(raw, 0, MAX_TOKENS as u64 - 1) {
+                    Parsed::Valid(v) => Parsed::Valid(Some(v as usize)),
+                    Parsed::Clamped(v, why) => Parsed::Clamped(Some(v as usize), why),
+                    Parsed::Invalid(why) => Parsed::Invalid(why),
+                }
+            },
+        );
+        url.bind(
+            "marks",
+            false,
+            marks,
+            |m| index_list(m.iter().copied()),
+            |raw| parse_index_list(raw, MAX_TOKENS).map(|v| v.into_iter().collect()),
+        );
+        url.bind(
+            "shown",
+            false,
+            shown,
+            |s| s.iter().map(|f| f.id()).collect::<Vec<_>>().join(","),
+            |raw| {
+                let mut families = Vec::new();
+                for id in raw.split(',').filter(|p| !p.is_empty()) {
+                    match Family::from_id(id) {
+                        Some(f) if !families.contains(&f) => families.push(f),
+                        Some(_) => {}
+                        None => return Parsed::Invalid(format!("“{id}” is not a model")),
+                    }
+                }
+                Parsed::Valid(families)
+            },
+        );
+    }
 
     // ---- configs (memos: a slider that does not change a config reruns nothing) ------------
     let configs = Memo::new(move |_| Configs {

@@ -11,9 +11,11 @@ use super::ViewEntry;
 use crate::core::flow::{self, FlowDiagram, FlowMode};
 use crate::core::models::family::{Family, ModelParams, ModelRun};
 use crate::core::models::{linear_rnn, rnn};
+use crate::core::tokens::MAX_TOKENS;
 use crate::ui::influence::{self, InfluenceKind, InfluenceState};
 use crate::ui::model_controls::{FamilySelect, ModelControls, ModelKnobs};
 use crate::ui::state::{AppReady, Shared, SharedInput};
+use crate::ui::url_state::url_state;
 use crate::ui::widgets::flow_diagram::{DiagramFrame, FlowDiagramView};
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::heatmap::Heatmap;
@@ -217,6 +219,32 @@ fn FlowPane(
     let input = expect_context::<SharedInput>();
     let labels = Memo::new(move |_| input.tokens.with(|t| t.tokens.clone()));
     let log_scale = RwSignal::new(false);
+    if let Some(url) = url_state() {
+        url.bind_choice(
+            &format!("mode{suffix}"),
+            model.mode,
+            vec![
+                (FlowMode::Sequential, "sequential"),
+                (FlowMode::Scan, "scan"),
+            ],
+        );
+        let heads = [None, Some(0), Some(1), Some(2), Some(3)];
+        let names = ["mean", "0", "1", "2", "3"];
+        url.bind_choice(
+            &format!("head{suffix}"),
+            model.head,
+            heads.into_iter().zip(names).collect(),
+        );
+        url.bind_choice(
+            &format!("influence{suffix}"),
+            model.kind,
+            vec![
+                (InfluenceKind::Full, "full"),
+                (InfluenceKind::Hidden, "hidden"),
+            ],
+        );
+        url.bind_bool(&format!("log{suffix}"), log_scale);
+    }
     let frame = Memo::new(move |_| {
         let diagram = model.diagram.get()?;
         let source = selected.get().min(diagram.len.saturating_sub(1));
@@ -283,6 +311,7 @@ fn FlowPane(
                 <Show when=move || family.get() == Family::Transformer>
                     <label>"edges "
                         <select data-testid=format!("head-select{suffix}")
+                            prop:value=move || model.head.get().map_or("mean".to_string(), |h| h.to_string())
                             on:change:target=move |ev| model.head.set(ev.target().value().parse::<usize>().ok())>
                             <option value="mean">"mean of heads"</option>
                             {(0..4).map(|h| view! { <option value=h.to_string()>{format!("head {}", h + 1)}</option> }).collect_view()}
@@ -292,6 +321,7 @@ fn FlowPane(
                 <Show when=move || family.get() == Family::Mamba>
                     <label>"influence "
                         <select data-testid=format!("influence-kind{suffix}")
+                            prop:value=move || if model.kind.get() == InfluenceKind::Hidden { "hidden" } else { "full" }
                             on:change:target=move |ev| model.kind.set(if ev.target().value() == "hidden" { InfluenceKind::Hidden } else { InfluenceKind::Full })>
                             <option value="full">"full Jacobian (through Δ, B, C)"</option>
                             <option value="hidden">"hidden attention (Δ, B, C fixed)"</option>
@@ -299,7 +329,7 @@ fn FlowPane(
                     </label>
                 </Show>
             </div>
-            <ModelControls knobs=model.knobs />
+            <ModelControls knobs=model.knobs url_scope=suffix />
             <p class="notice" role="status">{move || model.run.get().err()}</p>
             <p class="flow-step-label">{move || frame.with(|f| f.as_ref().map(|f| f.label.clone()))}</p>
             <div class="flow-figures">
@@ -342,6 +372,10 @@ pub fn FlowView() -> impl IntoView {
     let step = RwSignal::new(0usize);
     let selected = RwSignal::new(0usize);
     let d_model = RwSignal::new(input.d_model.get_untracked() as f64);
+    if let Some(url) = url_state() {
+        url.bind_bool("compare", compare);
+        url.bind_index("token", selected, MAX_TOKENS - 1);
+    }
     Effect::new(move |_| {
         let width = d_model.get().round().clamp(2.0, 32.0) as usize;
         input.d_model.set(width);

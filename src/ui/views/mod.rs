@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::url_state::UrlState;
+
 pub mod cost;
 pub mod fading;
 pub mod flow;
@@ -29,7 +31,12 @@ pub const VIEWS: &[ViewEntry] = &[
 
 /// Builds the view with this id, if there is one.
 pub fn render(id: &str) -> Option<AnyView> {
-    find(id).map(|entry| (entry.render)())
+    let entry = find(id)?;
+    // Widgets built from here on key their URL parameters by this view.
+    if let Some(url) = use_context::<UrlState>() {
+        url.enter_view(entry.id);
+    }
+    Some((entry.render)())
 }
 
 /// The entry with this id, if any.

@@ -207,6 +207,18 @@ pub fn ScanView() -> impl IntoView {
     let edit_notice = RwSignal::new(None::<String>);
     let hover = RwSignal::new(None::<(bool, usize)>);
     let step = RwSignal::new(0usize);
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_choice(
+            "source",
+            source,
+            vec![(Source::Mamba, "mamba"), (Source::Random, "random")],
+        );
+        url.bind_choice(
+            "algorithm",
+            kind,
+            Kind::ALL.iter().map(|&(k, id, _)| (k, id)).collect(),
+        );
+    }
 
     let base = Memo::new(move |_| {
         let seed = input.seed.get();

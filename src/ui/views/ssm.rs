@@ -19,6 +19,7 @@ use crate::ui::charts::ssm::{
     draw, padded_range, Marker, Plot, Series, BLUE, EXACT, GREEN, GREY, LIGHT, ORANGE, PURPLE, RED,
 };
 use crate::ui::state::SharedInput;
+use crate::ui::url_state::strings;
 use crate::ui::view_boundary::report_fault;
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::player::Player;
@@ -227,6 +228,14 @@ fn DiscretizationPanel() -> impl IntoView {
     let source = RwSignal::new("sentence".to_string());
     let preset = RwSignal::new("real".to_string());
     let delta = RwSignal::new(0.3);
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_choice(
+            "disc-source",
+            source,
+            strings(&["sentence", "step", "sine"]),
+        );
+        url.bind_choice("disc-system", preset, strings(&["real", "oscillating"]));
+    }
     let system = Memo::new(move |_| match preset.get().as_str() {
         "oscillating" => DiagSystem::oscillating(),
         _ => DiagSystem::real_pair(),
@@ -493,6 +502,14 @@ fn HippoPanel() -> impl IntoView {
     let n = RwSignal::new(8.0f64);
     let window = RwSignal::new(8.0);
     let step = RwSignal::new(100usize);
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_choice(
+            "hippo-source",
+            source,
+            strings(&["sentence", "walk", "smooth"]),
+        );
+        url.bind_choice("hippo-measure", kind, strings(&["legs", "legt"]));
+    }
     let signal = Memo::new(move |_| match source.get().as_str() {
         "walk" => {
             let len = input.tokens.with(|t| t.len().max(4)) * SAMPLES_PER_TOKEN;
@@ -760,6 +777,9 @@ fn StructurePanel() -> impl IntoView {
     let variant = RwSignal::new("lin".to_string());
     let states = RwSignal::new(16.0f64);
     let kdelta = RwSignal::new(0.1);
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_choice("s4d-variant", variant, strings(&["lin", "real"]));
+    }
     let size = Memo::new(move |_| ((states.get() / 2.0).round() as usize * 2).clamp(2, 64));
     let data = Memo::new(move |_| {
         let variant = if variant.get() == "real" {

@@ -37,6 +37,27 @@ pub fn matrix_json(rows: &[Vec<f32>]) -> String {
     )
 }
 
+/// Strings as a JSON array (quotes, backslashes and control characters escaped).
+pub fn strings_json(items: &[String]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| {
+            let mut out = String::from('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        })
+        .collect();
+    format!("[{}]", quoted.join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +79,11 @@ mod tests {
             matrix_json(&[vec![1.0, 0.5], vec![f32::NAN, 2.0]]),
             "[[1,0.5],[null,2]]"
         );
+    }
+
+    #[test]
+    fn strings_json_escapes() {
+        let items = ["a\"b".to_string(), "c\\d".to_string(), "e\nf".to_string()];
+        assert_eq!(strings_json(&items), r#"["a\"b","c\\d","e\u000af"]"#);
     }
 }

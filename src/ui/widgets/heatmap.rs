@@ -8,7 +8,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::format::{display_number, matrix_json};
+use super::format::{display_number, matrix_json, strings_json};
 
 /// Colour of a non-finite value (magenta): it is never drawn as if it were a number.
 const NON_FINITE_RGB: [u8; 3] = [255, 0, 255];
@@ -154,11 +154,41 @@ pub fn Heatmap(
             ))
         })
     };
+    // Text alternative for screen readers: size and where the largest value sits.
+    let summary = move || {
+        values.with(|rows| {
+            let cols = rows.first().map_or(0, Vec::len);
+            let largest = rows
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.iter().enumerate().map(move |(j, v)| (i, j, *v)))
+                .filter(|(_, _, v)| v.is_finite())
+                .max_by(|a, b| a.2.abs().total_cmp(&b.2.abs()));
+            let label = |k: usize| row_labels.with(|l| l.get(k).cloned().unwrap_or_default());
+            let overflow = rows.iter().flatten().filter(|v| !v.is_finite()).count();
+            let mut text = format!("{} rows × {cols} columns.", rows.len());
+            if let Some((i, j, v)) = largest {
+                text.push_str(&format!(
+                    " Largest magnitude {} at row {i} “{}”, column {j}.",
+                    display_number(v),
+                    label(i)
+                ));
+            }
+            if overflow > 0 {
+                text.push_str(&format!(" {overflow} cells overflow."));
+            }
+            text
+        })
+    };
+    let summary_id = format!("{test_id}-summary");
     view! {
-        <figure class="heatmap" data-testid=test_id data-values=move || values.with(|v| matrix_json(v))>
+        <figure class="heatmap" data-testid=test_id data-values=move || values.with(|v| matrix_json(v))
+            data-labels=move || row_labels.with(|l| strings_json(l))>
+            <p class="visually-hidden" id=summary_id.clone()>{summary}</p>
             <canvas
                 node_ref=canvas_ref
                 role="img"
+                aria-describedby=summary_id
                 aria-label=caption
                 on:mousemove=move |ev| set_hovered.set(cell_at(&ev))
                 on:mouseleave=move |_| set_hovered.set(None)

@@ -19,7 +19,7 @@ pub fn prefers_reduced_motion() -> bool {
 }
 
 /// Whether a key event comes from a text field, where space and arrows belong to the field.
-fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
+pub fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
     event
         .target()
@@ -40,6 +40,10 @@ pub fn Player(
     unit: &'static str,
 ) -> impl IntoView {
     let playing = RwSignal::new(false);
+    // Mirrored in the URL as `<view>.step`, clamped to the last step of the trace shown now.
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_index("step", step, total.get_untracked());
+    }
     let speed: RwSignal<f64> = RwSignal::new(if prefers_reduced_motion() { 1.0 } else { 4.0 });
     // `try_` accessors: a timer tick that lands after the view is gone does nothing.
     let forward = move || {

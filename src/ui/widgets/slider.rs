@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::format::display_number;
+use crate::ui::url_state::url_state;
 
 /// A slider bound to `value`, clamped to `[min, max]`; `data-testid="slider-<param>"`.
 ///
@@ -38,6 +39,10 @@ pub fn Slider(
     };
     let from_position = move |p: f64| if log { 10f64.powf(p) } else { p };
     let (low, high) = (to_position(min), to_position(max));
+    // Mirrored in the URL as `<view>.<scope>.<param>`; whole-number sliders round.
+    if let Some(url) = url_state() {
+        url.bind_number(param, value, min, max, step >= 1.0 && !log);
+    }
     let id = format!("slider-{param}");
     let shown = move || {
         let v = value.get();
