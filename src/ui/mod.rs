@@ -2,9 +2,11 @@
 
 pub mod app;
 pub mod charts;
+pub mod i18n;
 pub mod influence;
 pub mod model_controls;
 pub mod panic;
 pub mod state;
+pub mod theme;
 pub mod views;
 pub mod widgets;

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::i18n::Tr;
+
 pub mod cost;
 pub mod fading;
 pub mod flow;
@@ -13,7 +15,7 @@ pub struct ViewEntry {
     /// Short id: `nav-<id>` and `view-<id>` are its test ids.
     pub id: &'static str,
     /// Title shown in the navigation.
-    pub title: &'static str,
+    pub title: Tr,
     /// Builds the view.
     pub render: fn() -> AnyView,
 }
