@@ -178,6 +178,9 @@ test.describe('in a Spanish browser', () => {
     await expect(page.getByTestId('lang-toggle')).toHaveText('English');
     await expect(page.getByTestId('nav-fading')).toHaveText('Desvanecimiento');
     await expect(page.getByTestId('step-counter')).toHaveText(/^paso 0 \/ \d+$/);
+    // …and it starts from a Spanish example sentence.
+    await expect(page.getByTestId('token-row').locator('li').first()).toHaveText('el');
+    await expect(page).toHaveTitle('seqmix — cómo mezclan la información los modelos de secuencias');
   });
 });
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::core::tokens::MAX_TOKENS;
 use crate::ui::i18n::{lang, t, Lang, Locale};
-use crate::ui::state::{AppReady, SharedInput};
+use crate::ui::state::{AppReady, SharedInput, EXAMPLE_TEXT_ES};
 use crate::ui::theme::{Theme, ThemeChoice};
 use crate::ui::views::{self, VIEWS};
 
@@ -21,6 +21,10 @@ pub fn App() -> impl IntoView {
     let (current, set_current) = signal(VIEWS[0].id);
     let locale = Locale(RwSignal::new(Lang::from_browser()));
     provide_context(locale);
+    // A Spanish reader starts from a Spanish sentence (switching later keeps their text).
+    if locale.0.get_untracked() == Lang::Es {
+        input.text.set(EXAMPLE_TEXT_ES.to_string());
+    }
     let theme = Theme::new();
     provide_context(theme);
     // <html lang> and <html data-theme> follow the signals (CSS variables follow data-theme).
@@ -32,6 +36,12 @@ pub fn App() -> impl IntoView {
         {
             let _ = html.set_attribute("lang", code);
             let _ = html.set_attribute("data-theme", if dark { "dark" } else { "light" });
+        }
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(locale.0.get().pick(
+                "seqmix — how sequence models mix information",
+                "seqmix — cómo mezclan la información los modelos de secuencias",
+            ));
         }
     });
 

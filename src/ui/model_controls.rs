@@ -338,7 +338,7 @@ pub fn ModelControls(knobs: ModelKnobs) -> impl IntoView {
         match k.family.get() {
         Family::Cnn => view! {
             <Slider label=tr("layers", "capas") param="layers" min=1.0 max=8.0 step=1.0 value=k.cnn_layers />
-            <Slider label=tr("kernel", "núcleo") param="kernel" unit=tr("taps", "coeficientes") min=2.0 max=9.0 step=1.0 value=k.cnn_kernel />
+            <Slider label=tr("kernel", "núcleo") param="kernel" unit=tr("taps", "tomas") min=2.0 max=9.0 step=1.0 value=k.cnn_kernel />
             <Toggle label=tr("dilation 2^ℓ", "dilatación 2^ℓ") param="dilation" value=k.cnn_dilated />
             <Toggle label=tr("residual", "residual") param="residual" value=k.cnn_residual />
         }.into_any(),
