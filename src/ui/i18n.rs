@@ -70,6 +70,11 @@ pub fn lang() -> Lang {
     use_context::<Locale>().map_or(Lang::En, |l| l.0.get())
 }
 
+/// The current language, not tracked (for work that must not rerun on a switch).
+pub fn lang_untracked() -> Lang {
+    use_context::<Locale>().map_or(Lang::En, |l| l.0.get_untracked())
+}
+
 /// A text in both languages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tr {

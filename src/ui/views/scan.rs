@@ -579,8 +579,13 @@ pub fn ScanView() -> impl IntoView {
                     if nv.padding { " scan-pad" } else { "" },
                     if row == "after" && !nv.changed { " scan-same" } else { "" },
                 );
-                let range = span_label(nv.span, nv.padding);
-                let range_attr = range.clone();
+                let range_attr = span_label(nv.span, nv.padding);
+                // "pad" is the core's word for a padding node; the rest ([j..i], ∅) is notation.
+                let range = if range_attr == "pad" {
+                    lang.pick("pad", "relleno").to_string()
+                } else {
+                    range_attr.clone()
+                };
                 view! {
                     <g class=class data-i=i data-row=row data-range=range_attr>
                         <rect x=x y=y width=NODE_W height=NODE_H rx="4"></rect>
