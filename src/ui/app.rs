@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 
 use crate::core::tokens::MAX_TOKENS;
-use crate::ui::state::{AppReady, SharedInput};
+use crate::ui::i18n::{lang, t, Lang, Locale};
+use crate::ui::state::{AppReady, SharedInput, EXAMPLE_TEXT_ES};
+use crate::ui::theme::{Theme, ThemeChoice};
 use crate::ui::url_state::{parse_whole, Parsed, UrlState};
 use crate::ui::view_boundary::ViewBoundary;
 use crate::ui::views::{self, VIEWS};
@@ -74,6 +76,15 @@ pub fn App() -> impl IntoView {
     let ready = AppReady(RwSignal::new(false));
     provide_context(ready);
     let current = RwSignal::new(VIEWS[0].id);
+    let locale = Locale(RwSignal::new(Lang::from_browser()));
+    provide_context(locale);
+    // A Spanish reader starts from a Spanish sentence (switching later keeps their text; a
+    // link's own text, read just below, wins).
+    if locale.0.get_untracked() == Lang::Es {
+        input.text.set(EXAMPLE_TEXT_ES.to_string());
+    }
+    let theme = Theme::new();
+    provide_context(theme);
     let url = UrlState::from_location();
     provide_context(url);
     bind_globals(url, input, current);
@@ -89,15 +100,33 @@ pub fn App() -> impl IntoView {
             }
         }
     });
+    // <html lang> and <html data-theme> follow the signals (CSS variables follow data-theme).
+    Effect::new(move |_| {
+        let (code, dark) = (locale.0.get().code(), theme.is_dark());
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("lang", code);
+            let _ = html.set_attribute("data-theme", if dark { "dark" } else { "light" });
+        }
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(locale.0.get().pick(
+                "seqmix — how sequence models mix information",
+                "seqmix — cómo mezclan la información los modelos de secuencias",
+            ));
+        }
+    });
 
     view! {
         <header class="app-header">
             <h1>"seqmix"</h1>
-            <p class="tagline">"How CNNs, transformers, RNNs and state-space models mix information — computed live in your browser."</p>
+            <p class="tagline">{t("How CNNs, transformers, RNNs and state-space models mix information — computed live in your browser.", "Cómo mezclan la información las CNN, los transformers, las RNN y los modelos de espacio de estados, calculado en vivo en tu navegador.")}</p>
+            <LanguageAndTheme/>
         </header>
         <SentenceInput/>
         <UrlNotice/>
-        <nav class="view-nav" aria-label="Views">
+        <nav class="view-nav" aria-label=t("Views", "Vistas")>
             {VIEWS.iter().map(|entry| {
                 let id = entry.id;
                 view! {
@@ -106,7 +135,7 @@ pub fn App() -> impl IntoView {
                         class:active=move || current.get() == id
                         aria-pressed=move || (current.get() == id).to_string()
                         on:click=move |_| current.set(id)
-                    >{entry.title}</button>
+                    >{crate::ui::i18n::show(entry.title)}</button>
                 }
             }).collect_view()}
         </nav>
@@ -116,7 +145,7 @@ pub fn App() -> impl IntoView {
         </main>
         <ShortcutsHelp/>
         <Show when=move || ready.0.get()>
-            <span data-testid="app-ready" class="visually-hidden">"ready"</span>
+            <span data-testid="app-ready" class="visually-hidden">{t("ready", "listo")}</span>
         </Show>
     }
 }
@@ -125,24 +154,34 @@ pub fn App() -> impl IntoView {
 #[component]
 fn SentenceInput() -> impl IntoView {
     let input = expect_context::<SharedInput>();
+    // The rejected text, if any (the notice is worded at render time, in the current language).
     let (seed_notice, set_seed_notice) = signal(None::<String>);
     let token_notice = move || {
+        let lang = lang();
         input.tokens.with(|t| {
             if t.is_empty() {
-                Some("No words yet: type a sentence to see the models run on it.".to_string())
+                Some(lang.pick("No words yet: type a sentence to see the models run on it.", "Aún no hay palabras: escribe una frase para ver los modelos funcionar sobre ella.").to_string())
             } else if t.truncated() {
-                Some(format!(
-                    "Showing the first {MAX_TOKENS} of {} tokens.",
-                    t.total
-                ))
+                Some(match lang {
+                    Lang::En => format!("Showing the first {MAX_TOKENS} of {} tokens.", t.total),
+                    Lang::Es => format!("Se muestran los primeros {MAX_TOKENS} de {} tokens.", t.total),
+                })
             } else {
                 None
             }
         })
     };
+    let seed_text = move || {
+        seed_notice.get().map(|raw| match lang() {
+            Lang::En => format!("“{raw}” is not a seed: use a whole number from 0 to {MAX_SEED}."),
+            Lang::Es => {
+                format!("«{raw}» no es una semilla: usa un número entero de 0 a {MAX_SEED}.")
+            }
+        })
+    };
     view! {
-        <section class="sentence" aria-label="Input sentence">
-            <label for="text-input">"Sentence"</label>
+        <section class="sentence" aria-label=t("Input sentence", "Frase de entrada")>
+            <label for="text-input">{t("Sentence", "Frase")}</label>
             <textarea
                 id="text-input"
                 data-testid="text-input"
@@ -153,7 +192,7 @@ fn SentenceInput() -> impl IntoView {
             <div class="sentence-meta">
                 <span data-testid="token-count">{move || input.tokens.with(|t| format!("{} tokens", t.len()))}</span>
                 <label>
-                    "seed "
+                    {t("seed ", "semilla ")}
                     <input
                         type="number" min="0" max=MAX_SEED.to_string() step="1"
                         data-testid="seed-input"
@@ -162,22 +201,22 @@ fn SentenceInput() -> impl IntoView {
                             let raw = ev.target().value();
                             match raw.trim().parse::<u64>() {
                                 Ok(seed) if seed <= MAX_SEED => { input.seed.set(seed); set_seed_notice.set(None); }
-                                _ => set_seed_notice.set(Some(format!("“{raw}” is not a seed: use a whole number from 0 to {MAX_SEED}."))),
+                                _ => set_seed_notice.set(Some(raw)),
                             }
                         }
                     />
                 </label>
                 <span class="untrained-note" data-testid="untrained-note">
-                    "All weights are random draws from the seed (untrained)."
+                    {t("All weights are random draws from the seed (untrained).", "Todos los pesos son valores aleatorios generados a partir de la semilla (sin entrenar).")}
                 </span>
             </div>
-            <ol class="token-row" data-testid="token-row" aria-label="tokens">
+            <ol class="token-row" data-testid="token-row" aria-label=t("tokens", "tokens")>
                 {move || input.tokens.with(|t| t.tokens.iter().enumerate().map(|(i, token)| view! {
                     <li class="token" data-index=i>{token.clone()}</li>
                 }).collect_view())}
             </ol>
             <p class="notice" role="status" data-testid="text-notice">{token_notice}</p>
-            <p class="notice" role="status">{move || seed_notice.get()}</p>
+            <p class="notice" role="status">{seed_text}</p>
         </section>
     }
 }
@@ -190,8 +229,40 @@ fn UrlNotice() -> impl IntoView {
         <Show when=move || url.notices.with(|n| !n.is_empty())>
             <div class="notice url-notice" role="status" data-testid="url-notice">
                 <ul>{move || url.notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                <button data-testid="url-notice-dismiss" on:click=move |_| url.notices.set(Vec::new())>"dismiss"</button>
+                <button data-testid="url-notice-dismiss" on:click=move |_| url.notices.set(Vec::new())>{t("dismiss", "cerrar")}</button>
             </div>
         </Show>
+    }
+}
+
+/// The language button and the theme picker, in the header.
+#[component]
+fn LanguageAndTheme() -> impl IntoView {
+    let locale = expect_context::<Locale>();
+    let theme = expect_context::<Theme>();
+    view! {
+        <div class="header-switches">
+            // Names each language in itself, so a reader of either can find theirs.
+            <button data-testid="lang-toggle" class="lang-toggle"
+                lang=move || locale.0.get().other().code()
+                aria-label=t("Cambiar a español", "Switch to English")
+                on:click=move |_| locale.0.update(|l| *l = l.other())>
+                {move || locale.0.get().pick("Español", "English")}
+            </button>
+            <label class="theme-picker">
+                {t("Theme ", "Tema ")}
+                <select data-testid="theme-toggle"
+                    prop:value=move || theme.choice.get().id()
+                    on:change:target=move |ev| {
+                        if let Some(choice) = ThemeChoice::from_id(&ev.target().value()) {
+                            theme.choice.set(choice);
+                        }
+                    }>
+                    <option value="system">{t("system", "del sistema")}</option>
+                    <option value="light">{t("light", "claro")}</option>
+                    <option value="dark">{t("dark", "oscuro")}</option>
+                </select>
+            </label>
+        </div>
     }
 }

@@ -62,6 +62,8 @@ struct Job {
     values: RefCell<Vec<Vec<f32>>>,
     /// Columns computed per call (adapted to the model's speed).
     block: Cell<usize>,
+    /// Language of an error message (the slices run outside any reactive owner).
+    lang: crate::ui::i18n::Lang,
 }
 
 /// Starts computing the influence of `params` on `x` into `out`, cancelling earlier jobs
@@ -84,7 +86,7 @@ pub fn start(
                 error: None,
             },
             Err(e) => InfluenceState {
-                error: Some(e.to_string()),
+                error: Some(crate::ui::i18n::core_error(&e)),
                 ..Default::default()
             },
         };
@@ -105,6 +107,7 @@ pub fn start(
         mine,
         values,
         block: Cell::new(1),
+        lang: crate::ui::i18n::lang_untracked(),
     });
     set_timeout(move || slice(job, 0), Duration::ZERO);
 }
@@ -138,7 +141,7 @@ fn slice(job: Rc<Job>, mut column: usize) {
             }
             Err(e) => {
                 let _ = job.out.try_set(InfluenceState {
-                    error: Some(e.to_string()),
+                    error: Some(crate::ui::i18n::core_error_in(&e, job.lang)),
                     ..Default::default()
                 });
                 return;

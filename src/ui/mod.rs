@@ -2,10 +2,12 @@
 
 pub mod app;
 pub mod charts;
+pub mod i18n;
 pub mod influence;
 pub mod model_controls;
 pub mod panic;
 pub mod state;
+pub mod theme;
 pub mod url_state;
 pub mod view_boundary;
 pub mod views;

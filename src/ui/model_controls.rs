@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::core::models::family::{Family, ModelConfig};
 use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
+use crate::ui::i18n::{family_name, lang, show, t, tr, Tr};
 use crate::ui::url_state::{url_state, with_scope};
 use crate::ui::widgets::slider::Slider;
 
@@ -183,11 +184,11 @@ impl ModelKnobs {
 }
 
 /// Named presets of a family: (name, configuration).
-pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
+pub fn presets(family: Family) -> Vec<(Tr, ModelConfig)> {
     match family {
         Family::Cnn => vec![
             (
-                "shallow",
+                tr("shallow", "poco profunda"),
                 ModelConfig::Cnn(cnn::Config {
                     layers: 1,
                     kernel: 3,
@@ -195,7 +196,7 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
                 }),
             ),
             (
-                "deep",
+                tr("deep", "profunda"),
                 ModelConfig::Cnn(cnn::Config {
                     layers: 6,
                     kernel: 3,
@@ -203,7 +204,7 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
                 }),
             ),
             (
-                "dilated",
+                tr("dilated", "dilatada"),
                 ModelConfig::Cnn(cnn::Config {
                     layers: 4,
                     kernel: 2,
@@ -214,14 +215,14 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
         ],
         Family::Transformer => vec![
             (
-                "sharp attention",
+                tr("sharp attention", "atención aguda"),
                 ModelConfig::Transformer(transformer::Config {
                     temperature: 0.1,
                     ..Default::default()
                 }),
             ),
             (
-                "uniform attention",
+                tr("uniform attention", "atención uniforme"),
                 ModelConfig::Transformer(transformer::Config {
                     temperature: 10.0,
                     ..Default::default()
@@ -230,21 +231,21 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
         ],
         Family::Rnn => vec![
             (
-                "short memory",
+                tr("short memory", "memoria corta"),
                 ModelConfig::Rnn(rnn::Config {
                     spectral_radius: 0.3,
                     ..Default::default()
                 }),
             ),
             (
-                "long memory",
+                tr("long memory", "memoria larga"),
                 ModelConfig::Rnn(rnn::Config {
                     spectral_radius: 1.0,
                     ..Default::default()
                 }),
             ),
             (
-                "exploding",
+                tr("exploding", "explosiva"),
                 ModelConfig::Rnn(rnn::Config {
                     spectral_radius: 2.0,
                     ..Default::default()
@@ -253,21 +254,21 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
         ],
         Family::LinearRnn => vec![
             (
-                "short memory",
+                tr("short memory", "memoria corta"),
                 ModelConfig::LinearRnn(linear_rnn::Config {
                     r: 0.5,
                     ..Default::default()
                 }),
             ),
             (
-                "long memory",
+                tr("long memory", "memoria larga"),
                 ModelConfig::LinearRnn(linear_rnn::Config {
                     r: 0.99,
                     ..Default::default()
                 }),
             ),
             (
-                "oscillating",
+                tr("oscillating", "oscilante"),
                 ModelConfig::LinearRnn(linear_rnn::Config {
                     r: 0.95,
                     theta: 1.5,
@@ -275,7 +276,7 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
                 }),
             ),
             (
-                "exploding",
+                tr("exploding", "explosiva"),
                 ModelConfig::LinearRnn(linear_rnn::Config {
                     r: 1.05,
                     ..Default::default()
@@ -284,14 +285,14 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
         ],
         Family::S4d => vec![
             (
-                "short memory (Δ = 1)",
+                tr("short memory (Δ = 1)", "memoria corta (Δ = 1)"),
                 ModelConfig::S4d(s4d::Config {
                     delta: 1.0,
                     ..Default::default()
                 }),
             ),
             (
-                "long memory (Δ = 0.01)",
+                tr("long memory (Δ = 0.01)", "memoria larga (Δ = 0.01)"),
                 ModelConfig::S4d(s4d::Config {
                     delta: 0.01,
                     ..Default::default()
@@ -300,14 +301,14 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
         ],
         Family::Mamba => vec![
             (
-                "remember (small Δ)",
+                tr("remember (small Δ)", "recordar (Δ pequeño)"),
                 ModelConfig::Mamba(mamba::Config {
                     delta_bias_shift: -4.0,
                     ..Default::default()
                 }),
             ),
             (
-                "reset (large Δ)",
+                tr("reset (large Δ)", "reiniciar (Δ grande)"),
                 ModelConfig::Mamba(mamba::Config {
                     delta_bias_shift: 4.0,
                     ..Default::default()
@@ -319,7 +320,7 @@ pub fn presets(family: Family) -> Vec<(&'static str, ModelConfig)> {
 
 /// A labelled checkbox with `data-testid="toggle-<param>"`.
 #[component]
-pub fn Toggle(label: &'static str, param: &'static str, value: RwSignal<bool>) -> impl IntoView {
+pub fn Toggle(label: Tr, param: &'static str, value: RwSignal<bool>) -> impl IntoView {
     if let Some(url) = url_state() {
         url.bind_bool(param, value);
     }
@@ -328,7 +329,7 @@ pub fn Toggle(label: &'static str, param: &'static str, value: RwSignal<bool>) -
             <input type="checkbox" data-testid=format!("toggle-{param}")
                 prop:checked=move || value.get()
                 on:change:target=move |ev| value.set(ev.target().checked()) />
-            {label}
+            {show(label)}
         </label>
     }
 }
@@ -350,37 +351,37 @@ pub fn ModelControls(
             with_scope(family.id(), || {
                 match family {
         Family::Cnn => view! {
-            <Slider label="layers" param="layers" min=1.0 max=8.0 step=1.0 value=k.cnn_layers />
-            <Slider label="kernel" param="kernel" unit="taps" min=2.0 max=9.0 step=1.0 value=k.cnn_kernel />
-            <Toggle label="dilation 2^ℓ" param="dilation" value=k.cnn_dilated />
-            <Toggle label="residual" param="residual" value=k.cnn_residual />
+            <Slider label=tr("layers", "capas") param="layers" min=1.0 max=8.0 step=1.0 value=k.cnn_layers />
+            <Slider label=tr("kernel", "núcleo") param="kernel" unit=tr("taps", "tomas") min=2.0 max=9.0 step=1.0 value=k.cnn_kernel />
+            <Toggle label=tr("dilation 2^ℓ", "dilatación 2^ℓ") param="dilation" value=k.cnn_dilated />
+            <Toggle label=tr("residual", "residual") param="residual" value=k.cnn_residual />
         }.into_any(),
         Family::Transformer => view! {
-            <Slider label="layers" param="layers" min=1.0 max=4.0 step=1.0 value=k.tf_layers />
-            <Slider label="heads (divides d_model)" param="heads" min=1.0 max=4.0 step=1.0 value=k.tf_heads />
-            <Slider label="temperature τ" param="temperature" min=0.05 max=10.0 step=0.01 value=k.tf_temperature log=true />
+            <Slider label=tr("layers", "capas") param="layers" min=1.0 max=4.0 step=1.0 value=k.tf_layers />
+            <Slider label=tr("heads (divides d_model)", "cabezas (divide a d_model)") param="heads" min=1.0 max=4.0 step=1.0 value=k.tf_heads />
+            <Slider label=tr("temperature τ", "temperatura τ") param="temperature" min=0.05 max=10.0 step=0.01 value=k.tf_temperature log=true />
         }.into_any(),
         Family::Rnn => view! {
-            <Slider label="hidden size" param="hidden" min=2.0 max=32.0 step=1.0 value=k.rnn_hidden />
-            <Slider label="spectral radius ρ(W)" param="radius" min=0.1 max=2.0 step=0.01 value=k.rnn_radius />
+            <Slider label=tr("hidden size", "tamaño oculto") param="hidden" min=2.0 max=32.0 step=1.0 value=k.rnn_hidden />
+            <Slider label=tr("spectral radius ρ(W)", "radio espectral ρ(W)") param="radius" min=0.1 max=2.0 step=0.01 value=k.rnn_radius />
         }.into_any(),
         Family::LinearRnn => view! {
-            <Slider label="complex states" param="states" min=1.0 max=32.0 step=1.0 value=k.lin_states />
-            <Slider label="decay r = |λ|" param="r" min=0.0 max=1.05 step=0.01 value=k.lin_r />
-            <Slider label="rotation θ" param="theta" unit="rad" min=0.0 max=std::f64::consts::PI step=0.01 value=k.lin_theta />
-            <Toggle label="spread r, θ across states" param="spread" value=k.lin_spread />
+            <Slider label=tr("complex states", "estados complejos") param="states" min=1.0 max=32.0 step=1.0 value=k.lin_states />
+            <Slider label=tr("decay r = |λ|", "decaimiento r = |λ|") param="r" min=0.0 max=1.05 step=0.01 value=k.lin_r />
+            <Slider label=tr("rotation θ", "rotación θ") param="theta" unit=Tr::same("rad") min=0.0 max=std::f64::consts::PI step=0.01 value=k.lin_theta />
+            <Toggle label=tr("spread r, θ across states", "repartir r, θ entre los estados") param="spread" value=k.lin_spread />
         }.into_any(),
         Family::S4d => view! {
-            <Toggle label="S4D-Lin (complex A) instead of S4D-Real" param="s4d-lin" value=k.s4d_lin />
-            <Slider label="state size N" param="states" min=2.0 max=64.0 step=1.0 value=k.s4d_states />
-            <Slider label="step Δ" param="delta" min=0.001 max=10.0 step=0.01 value=k.s4d_delta log=true />
+            <Toggle label=tr("S4D-Lin (complex A) instead of S4D-Real", "S4D-Lin (A compleja) en lugar de S4D-Real") param="s4d-lin" value=k.s4d_lin />
+            <Slider label=tr("state size N", "tamaño del estado N") param="states" min=2.0 max=64.0 step=1.0 value=k.s4d_states />
+            <Slider label=tr("step Δ", "paso Δ") param="delta" min=0.001 max=10.0 step=0.01 value=k.s4d_delta log=true />
         }.into_any(),
         Family::Mamba => view! {
-            <Slider label="expand" param="expand" unit="×" min=1.0 max=4.0 step=1.0 value=k.mamba_expand />
-            <Slider label="state size N" param="states" min=1.0 max=32.0 step=1.0 value=k.mamba_state />
-            <Slider label="conv kernel" param="conv" min=1.0 max=8.0 step=1.0 value=k.mamba_conv />
-            <Slider label="Δ bias shift" param="delta-bias" min=-10.0 max=10.0 step=0.1 value=k.mamba_bias />
-            <Slider label="selectivity (scales W_Δ)" param="selectivity" min=0.0 max=10.0 step=0.1 value=k.mamba_selectivity />
+            <Slider label=tr("expand", "expansión") param="expand" unit=Tr::same("×") min=1.0 max=4.0 step=1.0 value=k.mamba_expand />
+            <Slider label=tr("state size N", "tamaño del estado N") param="states" min=1.0 max=32.0 step=1.0 value=k.mamba_state />
+            <Slider label=tr("conv kernel", "núcleo de la convolución") param="conv" min=1.0 max=8.0 step=1.0 value=k.mamba_conv />
+            <Slider label=tr("Δ bias shift", "desplazamiento del sesgo de Δ") param="delta-bias" min=-10.0 max=10.0 step=0.1 value=k.mamba_bias />
+            <Slider label=tr("selectivity (scales W_Δ)", "selectividad (escala W_Δ)") param="selectivity" min=0.0 max=10.0 step=0.1 value=k.mamba_selectivity />
         }.into_any(),
     }
             })
@@ -391,7 +392,7 @@ pub fn ModelControls(
         presets(family)
             .into_iter()
             .map(|(name, config)| {
-                view! { <button class="preset" on:click=move |_| k.load(&config)>{name}</button> }
+                view! { <button class="preset" on:click=move |_| k.load(&config)>{show(name)}</button> }
             })
             .collect_view()
     };
@@ -399,10 +400,10 @@ pub fn ModelControls(
         <div class="model-controls">
             {sliders}
             <div class="presets">
-                "presets: " {preset_buttons}
+                {t("presets: ", "ajustes predefinidos: ")} {preset_buttons}
                 <button class="preset" data-testid="reset-defaults"
                     on:click=move |_| k.load(&ModelConfig::default_for(k.family.get_untracked()))>
-                    "reset to defaults"
+                    {t("reset to defaults", "valores por defecto")}
                 </button>
             </div>
         </div>
@@ -418,12 +419,12 @@ pub fn FamilySelect(family: RwSignal<Family>, test_id: &'static str) -> impl Int
         url.bind_choice(&test_id.replace("-select", ""), family, choices);
     }
     view! {
-        <select data-testid=test_id aria-label="model"
+        <select data-testid=test_id aria-label=t("model", "modelo")
             prop:value=move || family.get().id()
             on:change:target=move |ev| {
                 if let Some(f) = Family::from_id(&ev.target().value()) { family.set(f) }
             }>
-            {Family::ALL.into_iter().map(|f| view! { <option value=f.id()>{f.name()}</option> }).collect_view()}
+            {Family::ALL.into_iter().map(|f| view! { <option value=f.id()>{move || family_name(f, lang())}</option> }).collect_view()}
         </select>
     }
 }

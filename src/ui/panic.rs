@@ -22,9 +22,16 @@ fn show_banner(message: &str) {
     let _ = banner.set_attribute("role", "alert");
     let _ = banner.set_attribute("data-testid", "panic-banner");
     // Text, never HTML: the message may contain user input.
-    banner.set_text_content(Some(&format!(
-        "Something went wrong inside seqmix and the page stopped: {message}. Reload the page to start again."
-    )));
+    // The language in force is on <html lang> (set by the app shell); no signal is read here.
+    let spanish = document
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .is_some_and(|code| code.starts_with("es"));
+    banner.set_text_content(Some(&if spanish {
+        format!("Algo falló dentro de seqmix y la página se detuvo: {message}. Recarga la página para empezar de nuevo.")
+    } else {
+        format!("Something went wrong inside seqmix and the page stopped: {message}. Reload the page to start again.")
+    }));
     if let Some(body) = document.body() {
         let _ = body
             .unchecked_ref::<web_sys::Node>()

@@ -9,6 +9,10 @@ use crate::core::tokens::{embed, tokenize, Tokens};
 pub const EXAMPLE_TEXT: &str =
     "The cat that the dog chased ran up the old tree, and the dog waited below.";
 
+/// The example sentence for a reader whose browser asks for Spanish.
+pub const EXAMPLE_TEXT_ES: &str =
+    "El gato que el perro persiguió subió al viejo árbol, y el perro esperó abajo.";
+
 /// Default seed of every random weight and embedding.
 pub const DEFAULT_SEED: u64 = 42;
 

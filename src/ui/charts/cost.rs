@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::backend_for;
+use crate::ui::theme::chart_palette;
 
 /// Colour of series `index` (Tableau 10, the order of `Family::ALL`).
 pub fn series_colour(index: usize) -> RGBColor {
@@ -82,9 +83,14 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &ChartData) -> Result<(), String> 
     let Some((backend, ratio)) = backend_for(canvas) else {
         return Ok(());
     };
+    let palette = chart_palette();
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let font = |size: f64| ("sans-serif", size * ratio).into_font();
+    root.fill(&palette.background).map_err(|e| e.to_string())?;
+    let font = |size: f64| {
+        ("sans-serif", size * ratio)
+            .into_font()
+            .color(&palette.text)
+    };
     let (y_lo, y_hi) = y_range(data);
     let x_axis = (data.x_range.0..data.x_range.1).log_scale().base(2.0);
     let y_axis = (y_lo..y_hi).log_scale();
@@ -134,7 +140,7 @@ fn mesh<X, Y>(
     chart: &mut ChartContext<'_, plotters_canvas::CanvasBackend, Cartesian2d<X, Y>>,
     data: &ChartData,
     ratio: f64,
-    font: FontDesc<'_>,
+    font: TextStyle<'_>,
 ) -> Result<(), String>
 where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
@@ -148,8 +154,9 @@ where
         .y_label_formatter(&|v| label_number(*v))
         .label_style(font.clone())
         .axis_desc_style(font)
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(210, 210, 210).stroke_width(ratio.round() as u32))
+        .axis_style(chart_palette().axis)
+        .light_line_style(chart_palette().light_grid)
+        .bold_line_style(chart_palette().bold_grid.stroke_width(ratio.round() as u32))
         .draw()
         .map_err(|e| e.to_string())
 }

@@ -11,6 +11,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::canvas::backend_for;
 use crate::core::fading::log_segments;
+use crate::ui::theme::chart_palette;
 
 /// One curve of a chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +42,8 @@ pub struct FadingChart {
     pub marks: Vec<usize>,
     /// y axis title.
     pub y_desc: String,
+    /// x axis title (in the interface language).
+    pub x_desc: String,
 }
 
 fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
@@ -54,11 +57,12 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
     };
     let px = |v: f64| (v * ratio).round() as u32;
     let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
+    let palette = chart_palette();
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
+    root.fill(&palette.background).map_err(err)?;
     let (lo, hi) = data.y_range;
     let x_max = data.x_max.max(1) as f32;
-    let font = ("sans-serif", px(13.0)).into_font();
+    let font = ("sans-serif", px(13.0)).into_font().color(&palette.text);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(10.0))
         .x_label_area_size(px(36.0))
@@ -67,7 +71,7 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("distance i − j (tokens)")
+        .x_desc(data.x_desc.as_str())
         .y_desc(data.y_desc.as_str())
         .label_style(font.clone())
         .axis_desc_style(font)
@@ -75,12 +79,13 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
         .y_labels(8)
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .light_line_style(RGBColor(238, 238, 238))
-        .bold_line_style(RGBColor(215, 215, 215))
+        .axis_style(palette.axis)
+        .light_line_style(palette.light_grid)
+        .bold_line_style(palette.bold_grid)
         .draw()
         .map_err(err)?;
     let thin = px(1.0);
-    let grey = RGBColor(120, 120, 120);
+    let grey = palette.muted;
     for &g in &data.guides {
         if g > lo && g < hi {
             chart
@@ -135,7 +140,7 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
             .draw_series(std::iter::once(TriangleMarker::new(
                 (x, y),
                 px(7.0),
-                RGBColor(20, 20, 20).filled(),
+                palette.neutral.filled(),
             )))
             .map_err(err)?;
     }

@@ -4,6 +4,7 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::backend_for;
+use crate::ui::theme::chart_palette;
 
 /// One algorithm's curve: `(n, combines, levels)` per n.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,8 @@ pub struct CostChartData {
     pub series: Vec<CostSeries>,
     /// The n chosen in the view (a vertical marker).
     pub current_n: usize,
+    /// Panel titles (work, depth) in the interface language.
+    pub titles: [String; 2],
 }
 
 /// Draws the two panels (work left, depth right) on `canvas`.
@@ -27,8 +30,9 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), Stri
     let Some((backend, ratio)) = backend_for(canvas) else {
         return Ok(());
     };
+    let palette = chart_palette();
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette.background).map_err(|e| e.to_string())?;
     let panels = root.split_evenly((1, 2));
     let max_n = data
         .series
@@ -38,10 +42,6 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), Stri
         .unwrap_or(2)
         .max(2) as f64;
     let font = (12.0 * ratio) as u32;
-    let titles = [
-        "work: combines (log)",
-        "depth: levels one after another (log)",
-    ];
     for (panel_index, panel) in panels.iter().enumerate() {
         let value = |p: &(usize, usize, usize)| if panel_index == 0 { p.1 } else { p.2 };
         let max_y = data
@@ -52,7 +52,10 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), Stri
             .unwrap_or(1)
             .max(2) as f64;
         let mut chart = ChartBuilder::on(panel)
-            .caption(titles[panel_index], ("sans-serif", font + 1))
+            .caption(
+                data.titles[panel_index].as_str(),
+                ("sans-serif", font + 1).into_font().color(&palette.text),
+            )
             .margin((8.0 * ratio) as u32)
             .margin_right((22.0 * ratio) as u32)
             .x_label_area_size((28.0 * ratio) as u32)
@@ -62,8 +65,11 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), Stri
         chart
             .configure_mesh()
             .x_desc("n")
-            .label_style(("sans-serif", font))
-            .light_line_style(RGBColor(235, 235, 235))
+            .label_style(("sans-serif", font).into_font().color(&palette.text))
+            .axis_desc_style(("sans-serif", font).into_font().color(&palette.text))
+            .axis_style(palette.axis)
+            .light_line_style(palette.light_grid)
+            .bold_line_style(palette.bold_grid)
             .x_label_formatter(&|v| format!("{}", v.round()))
             .y_label_formatter(&|v| format!("{}", v.round()))
             .draw()
@@ -72,7 +78,7 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), Stri
         chart
             .draw_series(LineSeries::new(
                 [(current, 1.0), (current, max_y * 1.3)],
-                ShapeStyle::from(&RGBColor(160, 160, 160)).stroke_width(ratio as u32),
+                ShapeStyle::from(&palette.muted).stroke_width(ratio as u32),
             ))
             .map_err(|e| e.to_string())?;
         for s in &data.series {
@@ -97,9 +103,9 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), Stri
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", font))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", font).into_font().color(&palette.text))
+            .background_style(palette.background.mix(0.85))
+            .border_style(palette.legend_border)
             .draw()
             .map_err(|e| e.to_string())?;
     }

@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::backend_for;
+use crate::ui::theme::chart_palette;
 
 /// One curve (or set of dots) of a plot.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,9 +73,20 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
         return Ok(());
     };
     let err = |e: &dyn std::fmt::Display| e.to_string();
+    let palette = chart_palette();
+    // The "exact" black and the light "future" grey are defined for a white page; the dark
+    // theme swaps them for colours that read on its background.
+    let themed = |c: RGBColor| match c {
+        EXACT => palette.neutral,
+        LIGHT => palette.bold_grid,
+        GREY => palette.muted,
+        other => other,
+    };
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| err(&e))?;
-    let font = ("sans-serif", 12.0 * ratio).into_font();
+    root.fill(&palette.background).map_err(|e| err(&e))?;
+    let font = ("sans-serif", 12.0 * ratio)
+        .into_font()
+        .color(&palette.text);
     let px = |v: f64| (v * ratio).round() as u32;
     let (x0, x1) = plot.x;
     let (y0, y1) = plot.y;
@@ -90,15 +102,16 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
         .y_desc(plot.y_label.as_str())
         .label_style(font.clone())
         .axis_desc_style(font.clone())
-        .light_line_style(RGBColor(238, 238, 238))
-        .bold_line_style(RGBColor(215, 215, 215))
+        .axis_style(palette.axis)
+        .light_line_style(palette.light_grid)
+        .bold_line_style(palette.bold_grid)
         .x_labels(7)
         .y_labels(6)
         .draw()
         .map_err(|e| err(&e))?;
     for marker in &plot.markers {
         if marker.x.is_finite() && marker.x >= x0 && marker.x <= x1 {
-            let colour = marker.colour;
+            let colour = themed(marker.colour);
             chart
                 .draw_series(std::iter::once(PathElement::new(
                     vec![(marker.x, y0), (marker.x, y1)],
@@ -112,7 +125,7 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
         }
     }
     for series in &plot.series {
-        let colour = series.colour;
+        let colour = themed(series.colour);
         let width = px(series.width).max(1);
         let mut labelled = false;
         for run in finite_runs(&series.points, y0, y1) {
@@ -142,8 +155,8 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
     }
     chart
         .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
+        .background_style(palette.background.mix(0.85))
+        .border_style(palette.legend_border)
         .label_font(font)
         .position(plot.legend.clone())
         .draw()

@@ -24,6 +24,7 @@ use crate::core::cost::{
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
 use crate::core::rng::{normal_matrix, rng_for};
 use crate::ui::charts::cost::{draw, series_css, ChartData, Series};
+use crate::ui::i18n::{core_error_in, family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::state::SharedInput;
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::slider::Slider;
@@ -31,7 +32,7 @@ use crate::ui::widgets::slider::Slider;
 /// Registry entry of the Cost view.
 pub const ENTRY: ViewEntry = ViewEntry {
     id: "cost",
-    title: "Cost",
+    title: tr("Cost", "Coste"),
     render: || view! { <CostView/> }.into_any(),
 };
 
@@ -46,14 +47,54 @@ const BLOCK_LIMIT_MS: f64 = 50.0;
 const PREDICTED_LIMIT_MS: f64 = 62.5;
 
 /// How each family's forward pass computes the sequence mixing (the form that is timed).
-fn form_timed(family: Family) -> &'static str {
+fn form_timed(family: Family) -> Tr {
     match family {
-        Family::Cnn => "causal convolution, 3 layers × kernel 3",
-        Family::Transformer => "causal softmax attention, 2 layers, full n×n scores",
-        Family::Rnn => "tanh recurrence, stepped in time",
-        Family::LinearRnn => "diagonal recurrence, stepped in time",
-        Family::S4d => "recurrence (Eqn 2a); a direct convolution would be 2, FFT n log n",
-        Family::Mamba => "selective scan, stepped in time",
+        Family::Cnn => tr(
+            "causal convolution, 3 layers × kernel 3",
+            "convolución causal, 3 capas × núcleo 3",
+        ),
+        Family::Transformer => tr(
+            "causal softmax attention, 2 layers, full n×n scores",
+            "atención softmax causal, 2 capas, puntuaciones n×n completas",
+        ),
+        Family::Rnn => tr(
+            "tanh recurrence, stepped in time",
+            "recurrencia tanh, paso a paso en el tiempo",
+        ),
+        Family::LinearRnn => tr(
+            "diagonal recurrence, stepped in time",
+            "recurrencia diagonal, paso a paso en el tiempo",
+        ),
+        Family::S4d => tr(
+            "recurrence (Eqn 2a); a direct convolution would be 2, FFT n log n",
+            "recurrencia (ec. 2a); una convolución directa sería 2, con FFT n log n",
+        ),
+        Family::Mamba => tr(
+            "selective scan, stepped in time",
+            "scan selectivo, paso a paso en el tiempo",
+        ),
+    }
+}
+
+/// A counted quantity's name in `lang` (the core names it in English).
+fn metric_label(metric: Metric, lang: Lang) -> &'static str {
+    match metric {
+        Metric::MultiplyAdds => lang.pick(
+            metric.label(),
+            "multiplicaciones-sumas por pasada hacia delante",
+        ),
+        Metric::SequentialDepth => lang.pick(
+            metric.label(),
+            "profundidad secuencial (pasos, tal como se calcula)",
+        ),
+        Metric::ParallelDepth => lang.pick(
+            metric.label(),
+            "profundidad paralela (pasos, con el mejor algoritmo paralelo)",
+        ),
+        Metric::Memory => lang.pick(
+            metric.label(),
+            "memoria por token generado (números en coma flotante)",
+        ),
     }
 }
 
@@ -90,7 +131,8 @@ struct RunSignals {
     /// (finished batches, total batches planned)
     progress: RwSignal<(usize, usize)>,
     results: RwSignal<Vec<Measurement>>,
-    notes: RwSignal<Vec<String>>,
+    /// Notes in (English, Spanish): written by the runner, outside any reactive owner.
+    notes: RwSignal<Vec<(String, String)>>,
 }
 
 /// The measurement in progress: a queue of (family, n) points, one batch per frame.
@@ -149,8 +191,15 @@ impl Runner {
             match ModelConfig::default_for(family).init(D_MODEL, self.seed) {
                 Ok(params) => self.params = Some((family, params)),
                 Err(e) => {
-                    ui.notes
-                        .update(|n| n.push(format!("{}: not run ({e}).", family.name())));
+                    let name = family_name(family, Lang::En);
+                    let es = family_name(family, Lang::Es);
+                    let (e_en, e_es) = (core_error_in(&e, Lang::En), core_error_in(&e, Lang::Es));
+                    ui.notes.update(|n| {
+                        n.push((
+                            format!("{name}: not run ({e_en})."),
+                            format!("{es}: no se ejecutó ({e_es})."),
+                        ))
+                    });
                     self.skip_rest_of(family);
                     return Tick::Continue;
                 }
@@ -171,13 +220,20 @@ impl Runner {
             // Calibration: predict, then run one pass to size the batches.
             let predicted = ui.results.with_untracked(|r| predicted_ms(r, family, len));
             if let Some(ms) = predicted.filter(|ms| *ms > PREDICTED_LIMIT_MS) {
+                let (name, es) = (family_name(family, Lang::En), family_name(family, Lang::Es));
+                let ms = display_number(ms as f32);
                 ui.notes.update(|n| {
-                    n.push(format!(
-                        "{} at n = {len} and above: not run in the browser — one forward pass \
-                         would take ≈ {} ms (> {BLOCK_LIMIT_MS} ms), freezing the page, and the \
-                         core forward cannot be split across frames. Native timings: BENCHMARKS.md.",
-                        family.name(),
-                        display_number(ms as f32)
+                    n.push((
+                        format!(
+                            "{name} at n = {len} and above: not run in the browser — one forward pass \
+                             would take ≈ {ms} ms (> {BLOCK_LIMIT_MS} ms), freezing the page, and the \
+                             core forward cannot be split across frames. Native timings: BENCHMARKS.md."
+                        ),
+                        format!(
+                            "{es} con n = {len} o más: no se ejecuta en el navegador — una pasada hacia delante \
+                             tardaría ≈ {ms} ms (> {BLOCK_LIMIT_MS} ms) y congelaría la página, y la pasada \
+                             del núcleo no puede repartirse entre fotogramas. Tiempos nativos: BENCHMARKS.md."
+                        ),
                     ))
                 });
                 self.skip_rest_of(family);
@@ -185,8 +241,14 @@ impl Runner {
             }
             let start = now_ms();
             if let Err(e) = params.forward(x.view()) {
-                ui.notes
-                    .update(|n| n.push(format!("{} at n = {len}: {e}", family.name())));
+                let (name, es) = (family_name(family, Lang::En), family_name(family, Lang::Es));
+                let (e_en, e_es) = (core_error_in(&e, Lang::En), core_error_in(&e, Lang::Es));
+                ui.notes.update(|n| {
+                    n.push((
+                        format!("{name} at n = {len}: {e_en}"),
+                        format!("{es} con n = {len}: {e_es}"),
+                    ))
+                });
                 self.skip_rest_of(family);
                 return Tick::Continue;
             }
@@ -202,13 +264,20 @@ impl Runner {
                         forwards_per_batch: 1,
                     })
                 });
+                let (name, es) = (family_name(family, Lang::En), family_name(family, Lang::Es));
+                let ms = display_number(single as f32);
                 ui.notes.update(|n| {
-                    n.push(format!(
-                        "{} at n = {len}: one forward pass took {} ms (> {BLOCK_LIMIT_MS} ms — the \
-                         page froze that long once); this point is that single pass, longer n \
-                         not run.",
-                        family.name(),
-                        display_number(single as f32)
+                    n.push((
+                        format!(
+                            "{name} at n = {len}: one forward pass took {ms} ms (> {BLOCK_LIMIT_MS} ms — the \
+                             page froze that long once); this point is that single pass, longer n \
+                             not run."
+                        ),
+                        format!(
+                            "{es} con n = {len}: una pasada hacia delante tardó {ms} ms (> {BLOCK_LIMIT_MS} ms — la \
+                             página se congeló ese tiempo una vez); este punto es esa única pasada y no se \
+                             ejecutan n mayores."
+                        ),
                     ))
                 });
                 self.skip_rest_of(family);
@@ -265,10 +334,15 @@ fn schedule(runner: Arc<Mutex<Runner>>, live: Arc<AtomicU64>, ui: RunSignals) {
     });
 }
 
-fn theory_chart(tables: &[(Family, Vec<TheoryRow>)], metric: Metric) -> ChartData {
+fn length_axis(lang: Lang) -> String {
+    lang.pick("sequence length n", "longitud de la secuencia n")
+        .to_string()
+}
+
+fn theory_chart(tables: &[(Family, Vec<TheoryRow>)], metric: Metric, lang: Lang) -> ChartData {
     ChartData {
-        x_label: "sequence length n".into(),
-        y_label: metric.label().into(),
+        x_label: length_axis(lang),
+        y_label: metric_label(metric, lang).into(),
         x_range: (16.0, 65536.0),
         series: tables
             .iter()
@@ -286,7 +360,7 @@ fn theory_chart(tables: &[(Family, Vec<TheoryRow>)], metric: Metric) -> ChartDat
     }
 }
 
-fn measured_chart(results: &[Measurement]) -> ChartData {
+fn measured_chart(results: &[Measurement], lang: Lang) -> ChartData {
     let series = Family::ALL
         .iter()
         .enumerate()
@@ -318,8 +392,13 @@ fn measured_chart(results: &[Measurement]) -> ChartData {
         })
         .collect();
     ChartData {
-        x_label: "sequence length n".into(),
-        y_label: "ms per forward pass (median)".into(),
+        x_label: length_axis(lang),
+        y_label: lang
+            .pick(
+                "ms per forward pass (median)",
+                "ms por pasada hacia delante (mediana)",
+            )
+            .into(),
         x_range: (64.0, 4096.0),
         series,
     }
@@ -410,7 +489,7 @@ pub fn CostView() -> impl IntoView {
     );
     let theory_data = {
         let tables = Arc::clone(&tables);
-        Memo::new(move |_| theory_chart(&tables, metric.get()))
+        Memo::new(move |_| theory_chart(&tables, metric.get(), lang()))
     };
     let ui = RunSignals {
         state: RwSignal::new(RunState::Idle),
@@ -418,7 +497,10 @@ pub fn CostView() -> impl IntoView {
         results: RwSignal::new(Vec::new()),
         notes: RwSignal::new(Vec::new()),
     };
-    let measured_data = Memo::new(move |_| ui.results.with(|r| measured_chart(r)));
+    let measured_data = Memo::new(move |_| {
+        let lang = lang();
+        ui.results.with(|r| measured_chart(r, lang))
+    });
     let live = Arc::new(AtomicU64::new(0));
     {
         let live = Arc::clone(&live);
@@ -436,7 +518,10 @@ pub fn CostView() -> impl IntoView {
         };
         theory_data.with(|d| {
             if let Err(e) = draw(&canvas, d) {
-                chart_error.set(Some(format!("Theory chart not drawn: {e}")));
+                chart_error.set(Some(format!(
+                    "{} {e}",
+                    tr("Theory chart not drawn:", "Gráfico teórico no dibujado:").now()
+                )));
             }
         });
     });
@@ -446,7 +531,10 @@ pub fn CostView() -> impl IntoView {
         };
         measured_data.with(|d| {
             if let Err(e) = draw(&canvas, d) {
-                chart_error.set(Some(format!("Measured chart not drawn: {e}")));
+                chart_error.set(Some(format!(
+                    "{} {e}",
+                    tr("Measured chart not drawn:", "Gráfico medido no dibujado:").now()
+                )));
             }
         });
     });
@@ -494,14 +582,15 @@ pub fn CostView() -> impl IntoView {
             ui.state.set(RunState::Cancelled);
         }
     };
-    let csv_notice = RwSignal::new(None::<String>);
+    let csv_notice = RwSignal::new(None::<(String, String)>);
     let download = move |_| {
         let text = ui.results.with(|r| measurements_csv(r, D_MODEL));
-        csv_notice.set(
-            download_csv(&text)
-                .err()
-                .map(|e| format!("CSV not saved: {e}")),
-        );
+        csv_notice.set(download_csv(&text).err().map(|e| {
+            (
+                format!("CSV not saved: {e}"),
+                format!("No se guardó el CSV: {e}"),
+            )
+        }));
     };
     let running = move || ui.state.get() == RunState::Running;
     let has_results = move || ui.results.with(|r| !r.is_empty());
@@ -513,11 +602,18 @@ pub fn CostView() -> impl IntoView {
             100.0 * done as f64 / total as f64
         }
     };
-    let status = move || match ui.state.get() {
-        RunState::Idle => "Not run yet.".to_string(),
-        RunState::Running => format!("Measuring… {:.0} %", percent()),
-        RunState::Done => format!("Done: {} points.", ui.results.with(|r| r.len())),
-        RunState::Cancelled => format!("Cancelled after {} points.", ui.results.with(|r| r.len())),
+    let status = move || {
+        let points = ui.results.with(|r| r.len());
+        match (ui.state.get(), lang()) {
+            (RunState::Idle, Lang::En) => "Not run yet.".to_string(),
+            (RunState::Idle, Lang::Es) => "Aún no se ha ejecutado.".to_string(),
+            (RunState::Running, Lang::En) => format!("Measuring… {:.0} %", percent()),
+            (RunState::Running, Lang::Es) => format!("Midiendo… {:.0} %", percent()),
+            (RunState::Done, Lang::En) => format!("Done: {points} points."),
+            (RunState::Done, Lang::Es) => format!("Hecho: {points} puntos."),
+            (RunState::Cancelled, Lang::En) => format!("Cancelled after {points} points."),
+            (RunState::Cancelled, Lang::Es) => format!("Cancelado tras {points} puntos."),
+        }
     };
 
     let theory_rows = {
@@ -577,17 +673,17 @@ pub fn CostView() -> impl IntoView {
                         Some(p) => (
                             format!("{p:.2}"),
                             format!("{p}"),
-                            if (p - expected).abs() <= 0.3 { "within ±0.3" } else { "off by more than 0.3" },
+                            if (p - expected).abs() <= 0.3 { tr("within ±0.3", "dentro de ±0.3") } else { tr("off by more than 0.3", "se aleja más de 0.3") },
                         ),
-                        None => ("—".to_string(), String::new(), "needs two points with n ≥ 512"),
+                        None => ("—".to_string(), String::new(), tr("needs two points with n ≥ 512", "necesita dos puntos con n ≥ 512")),
                     };
                     view! {
                         <tr>
-                            <th scope="row"><span class="cost-swatch" style=format!("background:{}", series_css(i))></span>{f.name()}</th>
-                            <td>{form_timed(f)}</td>
+                            <th scope="row"><span class="cost-swatch" style=format!("background:{}", series_css(i))></span>{move || family_name(f, lang())}</th>
+                            <td>{show(form_timed(f))}</td>
                             <td>{format!("{expected:.0}")}</td>
                             <td data-testid=format!("cost-slope-{}", f.id()) data-value=value>{text}</td>
-                            <td>{verdict}</td>
+                            <td>{show(verdict)}</td>
                         </tr>
                     }
                 })
@@ -598,23 +694,27 @@ pub fn CostView() -> impl IntoView {
         Family::ALL
             .iter()
             .enumerate()
-            .map(|(i, f)| view! { <th scope="col"><span class="cost-swatch" style=format!("background:{}", series_css(i))></span>{f.name()}</th> })
+            .map(|(i, f)| view! { <th scope="col"><span class="cost-swatch" style=format!("background:{}", series_css(i))></span>{let f = *f; move || family_name(f, lang())}</th> })
             .collect_view()
     };
 
     view! {
         <section class="view cost" data-testid="view-cost">
-            <h2>"Cost"</h2>
+            <h2>{t("Cost: what each model pays as the sequence grows", "Coste: lo que paga cada modelo cuando crece la secuencia")}</h2>
             <p>
-                "What each model costs as the sequence grows, at d_model = 16 with each model's default settings. "
-                "Look at the slopes: on log-log axes a cost growing like nᵖ is a straight line of slope p. "
-                "Attention's work grows as n² and its memory per generated token (the KV cache) grows with n; "
-                "every recurrence keeps a fixed state, so its memory per token stays flat."
+                {t("What each model costs as the sequence grows, at d_model = 16 with each model's default settings. \
+                Look at the slopes: on log-log axes a cost growing like nᵖ is a straight line of slope p. \
+                Attention's work grows as n² and its memory per generated token (the KV cache) grows with n; \
+                every recurrence keeps a fixed state, so its memory per token stays flat.",
+                "Lo que cuesta cada modelo cuando crece la secuencia, con d_model = 16 y los ajustes por defecto de cada modelo. \
+                Fíjate en las pendientes: en ejes log-log, un coste que crece como nᵖ es una recta de pendiente p. \
+                El trabajo de la atención crece como n² y su memoria por token generado (la caché KV) crece con n; \
+                toda recurrencia guarda un estado de tamaño fijo, así que su memoria por token se mantiene plana.")}
             </p>
 
-            <h3>"Counted (theory)"</h3>
+            <h3>{t("Counted (theory)", "Contado (teoría)")}</h3>
             <label class="cost-metric">
-                "Quantity "
+                {t("Quantity ", "Magnitud ")}
                 <select
                     data-testid="cost-metric"
                     on:change:target=move |ev| {
@@ -625,32 +725,37 @@ pub fn CostView() -> impl IntoView {
                     }
                 >
                     {Metric::ALL.iter().map(|m| view! {
-                        <option value=m.id() selected=move || metric.get() == *m>{m.label()}</option>
+                        <option value=m.id() selected=move || metric.get() == *m>{let m = *m; move || metric_label(m, lang())}</option>
                     }).collect_view()}
                 </select>
             </label>
-            <p class="cost-howto">"How to read this: one line per model, counted from its definition, n from 16 to 65 536 on a log scale; a steeper line grows faster."</p>
+            <p class="cost-howto">{t("How to read this: one line per model, counted from its definition, n from 16 to 65 536 on a log scale; a steeper line grows faster.", "Cómo leerlo: una línea por modelo, contada a partir de su definición, n de 16 a 65 536 en escala logarítmica; cuanto más empinada la línea, más rápido crece.")}</p>
             <canvas node_ref=theory_canvas class="cost-chart" data-testid="cost-theory-chart"
-                role="img" aria-label="Counted cost against sequence length, log-log"></canvas>
+                role="img" aria-label=t("Counted cost against sequence length, log-log", "Coste contado frente a la longitud de la secuencia, log-log")></canvas>
             <details class="cost-table-wrap" open>
-                <summary>"Table of the counted values"</summary>
+                <summary>{t("Table of the counted values", "Tabla de los valores contados")}</summary>
                 <table class="cost-table" data-testid="cost-theory-table">
                     <thead><tr><th scope="col">"n"</th>{header_cells()}</tr></thead>
                     <tbody>{theory_rows}</tbody>
                 </table>
             </details>
 
-            <h3>"Measured in this browser"</h3>
+            <h3>{t("Measured in this browser", "Medido en este navegador")}</h3>
             <p>
-                "Runs each model's real forward pass (without the trace the other views animate) on seeded random inputs, "
-                "n = 64, 128, …, each point the median of " {BATCHES} " batches, each batch timed as a whole. "
-                "One batch runs per frame so the page stays responsive."
+                {move || match lang() {
+                    Lang::En => format!("Runs each model's real forward pass (without the trace the other views animate) on seeded random inputs, \
+                        n = 64, 128, …, each point the median of {BATCHES} batches, each batch timed as a whole. \
+                        One batch runs per frame so the page stays responsive."),
+                    Lang::Es => format!("Ejecuta la pasada hacia delante real de cada modelo (sin la traza que animan las otras vistas) sobre entradas aleatorias con semilla, \
+                        n = 64, 128, …; cada punto es la mediana de {BATCHES} lotes, y cada lote se cronometra entero. \
+                        Se ejecuta un lote por fotograma para que la página siga respondiendo."),
+                }}
             </p>
             <div class="cost-controls">
-                <Slider label="largest n" param="n-max" min=64.0 max=4096.0 step=std::f64::consts::LOG10_2 value=n_max log=true />
-                <button data-testid="cost-run" on:click=start disabled=running>"Run measurement"</button>
-                <button data-testid="cost-cancel" on:click=cancel disabled=move || !running()>"Cancel"</button>
-                <button data-testid="cost-csv" on:click=download disabled=move || !has_results()>"Download CSV"</button>
+                <Slider label=tr("largest n", "n máximo") param="n-max" min=64.0 max=4096.0 step=std::f64::consts::LOG10_2 value=n_max log=true />
+                <button data-testid="cost-run" on:click=start disabled=running>{t("Run measurement", "Medir")}</button>
+                <button data-testid="cost-cancel" on:click=cancel disabled=move || !running()>{t("Cancel", "Cancelar")}</button>
+                <button data-testid="cost-csv" on:click=download disabled=move || !has_results()>{t("Download CSV", "Descargar CSV")}</button>
             </div>
             <div class="cost-progress" data-testid="cost-progress" hidden=move || !running()>
                 <progress max="100" value=move || format!("{:.0}", percent())></progress>
@@ -661,30 +766,36 @@ pub fn CostView() -> impl IntoView {
                 data-slopes=move || ui.results.with(|r| slopes_json(r))
             >{status}</p>
             <ul class="cost-notes" data-testid="cost-notes">
-                {move || ui.notes.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                {move || { let lang = lang(); ui.notes.get().into_iter().map(|(en, es)| view! { <li>{lang.pick(en, es)}</li> }).collect_view() }}
             </ul>
-            <p class="notice" role="status">{move || csv_notice.get()}</p>
+            <p class="notice" role="status">{move || csv_notice.get().map(|(en, es)| lang().pick(en, es))}</p>
             <p class="notice" role="status">{move || chart_error.get()}</p>
-            <p class="cost-howto">"How to read this: dots are measured medians joined by solid lines; the dashed line of the same colour is the counted multiply-adds, scaled to pass through the longest measured point — where they run parallel, the time grows as counted."</p>
+            <p class="cost-howto">{t("How to read this: dots are measured medians joined by solid lines; the dashed line of the same colour is the counted multiply-adds, scaled to pass through the longest measured point — where they run parallel, the time grows as counted.", "Cómo leerlo: los puntos son medianas medidas unidas por líneas continuas; la línea discontinua del mismo color son las multiplicaciones-sumas contadas, escaladas para pasar por el punto medido más largo — donde van en paralelo, el tiempo crece como se contó.")}</p>
             <canvas node_ref=measured_canvas class="cost-chart" data-testid="cost-measured-chart"
-                role="img" aria-label="Measured time per forward pass against sequence length, log-log"></canvas>
+                role="img" aria-label=t("Measured time per forward pass against sequence length, log-log", "Tiempo medido por pasada hacia delante frente a la longitud de la secuencia, log-log")></canvas>
             <table class="cost-table" data-testid="cost-slopes">
                 <thead><tr>
-                    <th scope="col">"model"</th><th scope="col">"form timed"</th>
-                    <th scope="col">"expected exponent"</th><th scope="col">"fitted exponent (n ≥ 512)"</th><th scope="col">""</th>
+                    <th scope="col">{t("model", "modelo")}</th><th scope="col">{t("form timed", "forma cronometrada")}</th>
+                    <th scope="col">{t("expected exponent", "exponente esperado")}</th><th scope="col">{t("fitted exponent (n ≥ 512)", "exponente ajustado (n ≥ 512)")}</th><th scope="col">""</th>
                 </tr></thead>
                 <tbody>{slope_rows}</tbody>
             </table>
             <p class="cost-caption">
-                "The fitted exponent is the slope of the least-squares line through the measured points with n ≥ 512 on log-log axes: "
-                "1 means the time doubles when n doubles, 2 means it quadruples. "
-                "Attention's slope approaches 2 only once n is large: each layer also does about 12·n·d² multiply-adds of projections and MLP, "
-                "which grow as n, and attention's n²·d overtakes them only when n ≫ 12·d (≈ 200 here); below that, and with fixed per-call overheads, the slope is nearer 1. "
-                "The notes' “O(n log n)” for Mamba is the work of the Hillis–Steele parallel scan (log₂ n levels of up to n combines each); "
-                "the recurrence timed here does O(n) work in n sequential steps, and Blelloch's scan does O(n) work in O(log n) parallel steps."
+                {t("The fitted exponent is the slope of the least-squares line through the measured points with n ≥ 512 on log-log axes: \
+                1 means the time doubles when n doubles, 2 means it quadruples. \
+                Attention's slope approaches 2 only once n is large: each layer also does about 12·n·d² multiply-adds of projections and MLP, \
+                which grow as n, and attention's n²·d overtakes them only when n ≫ 12·d (≈ 200 here); below that, and with fixed per-call overheads, the slope is nearer 1. \
+                The notes' “O(n log n)” for Mamba is the work of the Hillis–Steele parallel scan (log₂ n levels of up to n combines each); \
+                the recurrence timed here does O(n) work in n sequential steps, and Blelloch's scan does O(n) work in O(log n) parallel steps.",
+                "El exponente ajustado es la pendiente de la recta de mínimos cuadrados que pasa por los puntos medidos con n ≥ 512 en ejes log-log: \
+                1 significa que el tiempo se duplica cuando n se duplica; 2, que se cuadruplica. \
+                La pendiente de la atención solo se acerca a 2 cuando n es grande: cada capa hace además unas 12·n·d² multiplicaciones-sumas de proyecciones y MLP, \
+                que crecen como n, y el n²·d de la atención solo las supera cuando n ≫ 12·d (≈ 200 aquí); por debajo, y con los costes fijos de cada llamada, la pendiente se acerca más a 1. \
+                El «O(n log n)» de los apuntes para Mamba es el trabajo del scan paralelo de Hillis–Steele (log₂ n niveles de hasta n combinaciones cada uno); \
+                la recurrencia cronometrada aquí hace O(n) trabajo en n pasos secuenciales, y el scan de Blelloch hace O(n) trabajo en O(log n) pasos paralelos.")}
             </p>
             <details class="cost-table-wrap" open>
-                <summary>"Table of the measured medians (ms per forward pass)"</summary>
+                <summary>{t("Table of the measured medians (ms per forward pass)", "Tabla de las medianas medidas (ms por pasada hacia delante)")}</summary>
                 <table class="cost-table" data-testid="cost-measured-table">
                     <thead><tr><th scope="col">"n"</th>{header_cells()}</tr></thead>
                     <tbody>{measured_rows}</tbody>

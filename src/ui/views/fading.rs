@@ -22,6 +22,7 @@ use crate::core::models::family::{Family, ModelConfig, ModelParams};
 use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
 use crate::core::tokens::MAX_TOKENS;
 use crate::ui::charts::fading::{draw, Curve, FadingChart};
+use crate::ui::i18n::{core_error, family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::state::SharedInput;
 use crate::ui::url_state::{index_list, parse_index_list, parse_whole, url_state, Parsed};
 use crate::ui::widgets::format::display_number;
@@ -30,7 +31,7 @@ use crate::ui::widgets::slider::Slider;
 /// Registry entry of the Fading view.
 pub const ENTRY: ViewEntry = ViewEntry {
     id: "fading",
-    title: "Fading",
+    title: tr("Fading", "Desvanecimiento"),
     render: || view! { <FadingView/> }.into_any(),
 };
 
@@ -71,7 +72,7 @@ type Outcome = Result<ModelResult, String>;
 
 fn family_result(cfg: &ModelConfig, x: ArrayView2<f32>, d: usize, seed: u64) -> Outcome {
     let len = x.nrows();
-    let err = |e: crate::core::error::CoreError| e.to_string();
+    let err = |e: crate::core::error::CoreError| core_error(&e);
     let params = cfg.init(d, seed).map_err(err)?;
     let influence = params.influence(x).map_err(err)?;
     let (closed, state_by_lag) = match &params {
@@ -167,7 +168,7 @@ fn absolute_range(curves: &[Curve]) -> (f32, f32) {
 }
 
 /// Words for the values a log axis had to leave out.
-fn clip_notice(curves: &[Curve], floor: f32) -> Option<String> {
+fn clip_notice(curves: &[Curve], floor: f32, lang: Lang) -> Option<String> {
     let parts: Vec<String> = curves
         .iter()
         .filter_map(|c| {
@@ -180,23 +181,40 @@ fn clip_notice(curves: &[Curve], floor: f32) -> Option<String> {
             ) = log_segments(&c.values, floor);
             let mut what = Vec::new();
             if below_floor > 0 {
-                what.push(format!(
-                    "{below_floor} at or below {} (zero or underflow)",
-                    display_number(floor)
-                ));
+                let floor = display_number(floor);
+                what.push(match lang {
+                    Lang::En => format!("{below_floor} at or below {floor} (zero or underflow)"),
+                    Lang::Es => format!(
+                        "{below_floor} iguales o menores que {floor} (cero o subdesbordamiento)"
+                    ),
+                });
             }
             if non_finite > 0 {
-                what.push(format!("{non_finite} overflow/NaN"));
+                what.push(match lang {
+                    Lang::En => format!("{non_finite} overflow/NaN"),
+                    Lang::Es => format!("{non_finite} desbordamiento/NaN"),
+                });
             }
             (!what.is_empty()).then(|| format!("{}: {}", c.label, what.join(", ")))
         })
         .collect();
     (!parts.is_empty()).then(|| {
-        format!(
-            "Not drawn (a log axis cannot show them; the lines are clipped there): {}.",
-            parts.join("; ")
-        )
+        let parts = parts.join("; ");
+        match lang {
+            Lang::En => format!(
+                "Not drawn (a log axis cannot show them; the lines are clipped there): {parts}."
+            ),
+            Lang::Es => format!(
+                "No dibujados (un eje logarítmico no puede mostrarlos; las líneas se cortan ahí): {parts}."
+            ),
+        }
     })
+}
+
+/// Title of the x axis of every fading chart.
+fn distance_axis(lang: Lang) -> String {
+    lang.pick("distance i − j (tokens)", "distancia i − j (tokens)")
+        .to_string()
 }
 
 /// One canvas redrawn by one effect from one memo.
@@ -207,7 +225,7 @@ fn ChartCanvas(
     /// `data-testid` of the canvas.
     test_id: &'static str,
     /// Accessible label.
-    label: &'static str,
+    label: Tr,
 ) -> impl IntoView {
     let node = NodeRef::<Canvas>::new();
     let (error, set_error) = signal(None::<String>);
@@ -224,7 +242,7 @@ fn ChartCanvas(
             class="fading-canvas"
             data-testid=test_id
             role="img"
-            aria-label=label
+            aria-label=show(label)
             data-drawn=move || data.with(|d| {
                 let labels: Vec<String> = d.curves.iter().map(|c| format!("\"{}\"", c.label)).collect();
                 format!("[{}]", labels.join(","))
@@ -402,6 +420,7 @@ pub fn FadingView() -> impl IntoView {
         let visible = shown.get();
         let closed_on = show_closed.get();
         let i = selected.get();
+        let lang = lang();
         let mut curves = Vec::new();
         rows.with(|rows| {
             for (f, row) in rows {
@@ -418,14 +437,17 @@ pub fn FadingView() -> impl IntoView {
                     let closed = scaled_to(&row.closed, &row.measured, at);
                     let max = row.measured.iter().copied().fold(0.0f32, f32::max);
                     curves.push(Curve {
-                        label: format!("{} closed form", f.name()),
+                        label: match lang {
+                            Lang::En => format!("{} closed form", family_name(*f, lang)),
+                            Lang::Es => format!("{} forma cerrada", family_name(*f, lang)),
+                        },
                         colour: colour(*f),
                         values: closed.iter().map(|v| v / max).collect(),
                         dashed: true,
                     });
                 }
                 curves.push(Curve {
-                    label: f.name().to_string(),
+                    label: family_name(*f, lang).to_string(),
                     colour: colour(*f),
                     values: measured,
                     dashed: false,
@@ -444,10 +466,13 @@ pub fn FadingView() -> impl IntoView {
             guides: vec![0.5, 0.01],
             cutoffs,
             marks: Vec::new(),
-            y_desc: "influence / its maximum".to_string(),
+            y_desc: lang
+                .pick("influence / its maximum", "influencia / su máximo")
+                .to_string(),
+            x_desc: distance_axis(lang),
         }
     });
-    let main_notice = move || main_chart.with(|c| clip_notice(&c.curves, c.y_range.0));
+    let main_notice = move || main_chart.with(|c| clip_notice(&c.curves, c.y_range.0, lang()));
     let curves_json = move || {
         rows.with(|rows| {
             let parts: Vec<String> = rows
@@ -488,7 +513,11 @@ pub fn FadingView() -> impl IntoView {
         rows.with(|rows| {
             let e: Vec<String> = rows
                 .iter()
-                .filter_map(|(f, row)| row.as_ref().err().map(|e| format!("{}: {e}", f.name())))
+                .filter_map(|(f, row)| {
+                    row.as_ref()
+                        .err()
+                        .map(|e| format!("{}: {e}", family_name(*f, lang())))
+                })
                 .collect();
             (!e.is_empty()).then(|| e.join(" · "))
         })
@@ -527,16 +556,17 @@ pub fn FadingView() -> impl IntoView {
         let (d, seed) = (input.d_model.get(), input.seed.get());
         let params = mamba_cfg
             .with(|c| mamba::Params::init(c, d, seed))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| core_error(&e))?;
         demo_delta.with(|delta| {
             input.embeddings.with(|e| {
                 mamba_influence_with_delta(&params, e.0.view(), Array1::from(delta.clone()).view())
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| core_error(&e))
             })
         })
     });
     let demo_chart = Memo::new(move |_| {
         let i = selected.get();
+        let lang = lang();
         let mut curves = Vec::new();
         let s4d_row = rows.with(|rows| {
             rows.iter()
@@ -545,7 +575,12 @@ pub fn FadingView() -> impl IntoView {
         });
         if let Some(values) = s4d_row {
             curves.push(Curve {
-                label: "S4D (same Δ for every token)".to_string(),
+                label: lang
+                    .pick(
+                        "S4D (same Δ for every token)",
+                        "S4D (el mismo Δ para todos los tokens)",
+                    )
+                    .to_string(),
                 colour: colour(Family::S4d),
                 values,
                 dashed: false,
@@ -554,7 +589,9 @@ pub fn FadingView() -> impl IntoView {
         if let Some(values) = demo_result.with(|r| r.as_ref().ok().map(|m| row_curve(m.view(), i)))
         {
             curves.push(Curve {
-                label: "Mamba with the Δ rule".to_string(),
+                label: lang
+                    .pick("Mamba with the Δ rule", "Mamba con la regla de Δ")
+                    .to_string(),
                 colour: colour(Family::Mamba),
                 values,
                 dashed: false,
@@ -573,7 +610,10 @@ pub fn FadingView() -> impl IntoView {
             guides: Vec::new(),
             cutoffs: Vec::new(),
             marks: marks_at,
-            y_desc: "influence ‖∂y_i/∂x_j‖".to_string(),
+            y_desc: lang
+                .pick("influence ‖∂y_i/∂x_j‖", "influencia ‖∂y_i/∂x_j‖")
+                .to_string(),
+            x_desc: distance_axis(lang),
         }
     });
     let demo_notice = move || {
@@ -581,7 +621,7 @@ pub fn FadingView() -> impl IntoView {
         if let Err(e) = demo_result.get() {
             parts.push(e);
         }
-        if let Some(n) = demo_chart.with(|c| clip_notice(&c.curves, c.y_range.0)) {
+        if let Some(n) = demo_chart.with(|c| clip_notice(&c.curves, c.y_range.0, lang())) {
             parts.push(n);
         }
         (!parts.is_empty()).then(|| parts.join(" "))
@@ -600,13 +640,14 @@ pub fn FadingView() -> impl IntoView {
                     };
                     rnn::Params::init(&cfg, d, seed)
                         .and_then(|p| rnn::influence(&p, e.0.view()))
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| core_error(&e))
                 })
                 .collect::<Result<Vec<_>, String>>()
         })
     });
     let vanish_chart = Memo::new(move |_| {
         let i = selected.get();
+        let lang = lang();
         let curves: Vec<Curve> = vanish_result.with(|r| {
             r.as_ref()
                 .map(|ms| {
@@ -631,7 +672,10 @@ pub fn FadingView() -> impl IntoView {
             guides: Vec::new(),
             cutoffs: Vec::new(),
             marks: Vec::new(),
-            y_desc: "influence ‖∂y_i/∂x_j‖".to_string(),
+            y_desc: lang
+                .pick("influence ‖∂y_i/∂x_j‖", "influencia ‖∂y_i/∂x_j‖")
+                .to_string(),
+            x_desc: distance_axis(lang),
         }
     });
     let vanish_notice = move || {
@@ -639,7 +683,7 @@ pub fn FadingView() -> impl IntoView {
         if let Err(e) = vanish_result.get() {
             parts.push(e);
         }
-        if let Some(n) = vanish_chart.with(|c| clip_notice(&c.curves, c.y_range.0)) {
+        if let Some(n) = vanish_chart.with(|c| clip_notice(&c.curves, c.y_range.0, lang())) {
             parts.push(n);
         }
         (!parts.is_empty()).then(|| parts.join(" "))
@@ -677,7 +721,7 @@ pub fn FadingView() -> impl IntoView {
                         }
                     />
                     <span class="fading-swatch"></span>
-                    {f.name()}
+                    {move || family_name(f, lang())}
                 </label>
             }
         })
@@ -699,9 +743,9 @@ pub fn FadingView() -> impl IntoView {
                 <tr>
                     <th scope="row">
                         <span class="fading-swatch" style=format!("--swatch: {}", css(colour(f)))></span>
-                        {f.name()}
+                        {move || family_name(f, lang())}
                     </th>
-                    <td>"remembers ≈ " <span data-testid=format!("memory-{}-half", f.id())>{half}</span> " tokens"</td>
+                    <td>{t("remembers ≈ ", "recuerda ≈ ")} <span data-testid=format!("memory-{}-half", f.id())>{half}</span> " tokens"</td>
                     <td><span data-testid=format!("memory-{}-hundredth", f.id())>{hundredth}</span> " tokens"</td>
                 </tr>
             }
@@ -769,28 +813,37 @@ pub fn FadingView() -> impl IntoView {
             MarkRole::Write => (large, small),
             MarkRole::Hold => (small, large),
         };
-        format!(
-            "Rule: Δ_t = Δ₀·e^{{±s}} with Δ₀ = {} (the S4D Δ slider) and s = {}: marked tokens Δ = {}, the others Δ = {}. Every channel uses Δ_t; conv, B, C, gate and weights are the model's own.",
-            display_number(base as f32),
-            display_number(s as f32),
+        let (base, s) = (display_number(base as f32), display_number(s as f32));
+        let (marked, other) = (
             display_number(marked_dt as f32),
             display_number(other_dt as f32),
-        )
+        );
+        match lang() {
+            Lang::En => format!(
+                "Rule: Δ_t = Δ₀·e^{{±s}} with Δ₀ = {base} (the S4D Δ slider) and s = {s}: marked tokens Δ = {marked}, the others Δ = {other}. Every channel uses Δ_t; conv, B, C, gate and weights are the model's own."
+            ),
+            Lang::Es => format!(
+                "Regla: Δ_t = Δ₀·e^{{±s}} con Δ₀ = {base} (el control Δ de S4D) y s = {s}: tokens marcados Δ = {marked}, los demás Δ = {other}. Todos los canales usan Δ_t; la convolución, B, C, la compuerta y los pesos son los del propio modelo."
+            ),
+        }
     };
 
     view! {
         <section class="view fading" data-testid="view-fading">
-            <h2>"Fading"</h2>
+            <h2>{t("Fading: how context fades with distance", "Desvanecimiento: cómo se apaga el contexto con la distancia")}</h2>
             <p class="fading-intro">
-                "How strongly does a token still move a later output? Each curve is one model's influence ‖∂y_i/∂x_j‖ (the same measure as the Flow view) on the selected output i, against the distance i − j, on a log scale. "
-                "A CNN stops dead at its receptive field, attention does not fade with distance at all, an RNN fades (or blows up) geometrically, and the linear recurrences fade at the rate their decay sets. "
-                "Below, Mamba chooses per token what to keep, and an RNN vanishes or explodes with its spectral radius."
+                {t("How strongly does a token still move a later output? Each curve is one model's influence ‖∂y_i/∂x_j‖ (the same measure as the Flow view) on the selected output i, against the distance i − j, on a log scale. \
+                A CNN stops dead at its receptive field, attention does not fade with distance at all, an RNN fades (or blows up) geometrically, and the linear recurrences fade at the rate their decay sets. \
+                Below, Mamba chooses per token what to keep, and an RNN vanishes or explodes with its spectral radius.",
+                "¿Con qué fuerza sigue moviendo un token una salida posterior? Cada curva es la influencia ‖∂y_i/∂x_j‖ de un modelo (la misma medida que en la vista Flujo) sobre la salida elegida i, frente a la distancia i − j, en escala logarítmica. \
+                Una CNN se corta en seco al final de su campo receptivo, la atención no se desvanece con la distancia, una RNN se apaga (o explota) geométricamente y las recurrencias lineales se apagan al ritmo que fija su decaimiento. \
+                Más abajo, Mamba elige token a token qué conservar, y una RNN se desvanece o explota según su radio espectral.")}
             </p>
             <p class="notice" role="status" data-testid="fading-errors">{errors}</p>
 
             <div class="fading-controls">
                 <label class="fading-output">
-                    "Output position i "
+                    {t("Output position i ", "Posición de salida i ")}
                     <input
                         type="range"
                         data-testid="slider-output"
@@ -810,14 +863,14 @@ pub fn FadingView() -> impl IntoView {
                         format!("i = {i} (“{}”)", token_label(i))
                     }}</output>
                 </label>
-                <div class="fading-toggles" role="group" aria-label="Curves shown">
+                <div class="fading-toggles" role="group" aria-label=t("Curves shown", "Curvas mostradas")>
                     {toggles}
                     <label class="fading-toggle">
                         <input type="checkbox" data-testid="toggle-closed"
                             prop:checked=move || show_closed.get()
                             on:change:target=move |ev| show_closed.set(ev.target().checked())
                         />
-                        "closed forms (dashed)"
+                        {t("closed forms (dashed)", "formas cerradas (discontinuas)")}
                     </label>
                 </div>
             </div>
@@ -830,88 +883,93 @@ pub fn FadingView() -> impl IntoView {
                 data-closed=closed_json
                 data-state-curve=state_json
             >
-                <ChartCanvas data=main_chart test_id="fading-canvas" label="Influence against distance, one curve per model, log scale" />
+                <ChartCanvas data=main_chart test_id="fading-canvas" label=tr("Influence against distance, one curve per model, log scale", "Influencia frente a la distancia, una curva por modelo, escala logarítmica") />
                 <figcaption>
-                    "How to read this: each line falls as the token gets farther from the output; a drop by one grid decade is a factor 10. Dotted guides at ½ and 1/100 of the maximum give the read-outs below. Dashed: closed forms — linear RNN r^k·‖Re(e^{iθk}CB)‖ (its |λ|^k decay with the θ rotation, the influence on the MLP's input), S4D ‖K_k‖ (kernel norm), CNN receptive-field cut-off (vertical) — each scaled to meet its measured curve at distance 1."
+                    {t("How to read this: each line falls as the token gets farther from the output; a drop by one grid decade is a factor 10. Dotted guides at ½ and 1/100 of the maximum give the read-outs below. Dashed: closed forms — linear RNN r^k·‖Re(e^{iθk}CB)‖ (its |λ|^k decay with the θ rotation, the influence on the MLP's input), S4D ‖K_k‖ (kernel norm), CNN receptive-field cut-off (vertical) — each scaled to meet its measured curve at distance 1.",
+                    "Cómo leerlo: cada línea baja a medida que el token se aleja de la salida; bajar una década de la cuadrícula es un factor 10. Las guías punteadas en ½ y 1/100 del máximo dan las lecturas de la tabla de abajo. Discontinuas: formas cerradas — RNN lineal r^k·‖Re(e^{iθk}CB)‖ (su decaimiento |λ|^k con la rotación θ, la influencia sobre la entrada del MLP), S4D ‖K_k‖ (norma del núcleo), corte del campo receptivo de la CNN (vertical) — cada una escalada para coincidir con su curva medida a distancia 1.")}
                 </figcaption>
             </figure>
             <p class="notice" role="status" data-testid="fading-clip-notice">{main_notice}</p>
 
             <table class="fading-memory" data-testid="memory-table">
-                <caption>"Memory read-out on output i: the farthest distance where the influence is still ≥ ½ (and ≥ 1/100) of its maximum, interpolated between tokens; “> n” means it never falls that low within the sentence."</caption>
-                <thead><tr><th scope="col">"model"</th><th scope="col">"½ of max"</th><th scope="col">"1/100 of max"</th></tr></thead>
+                <caption>{t("Memory read-out on output i: the farthest distance where the influence is still ≥ ½ (and ≥ 1/100) of its maximum, interpolated between tokens; “> n” means it never falls that low within the sentence.", "Lectura de memoria en la salida i: la mayor distancia a la que la influencia sigue siendo ≥ ½ (y ≥ 1/100) de su máximo, interpolada entre tokens; «> n» significa que no baja tanto dentro de la frase.")}</caption>
+                <thead><tr><th scope="col">{t("model", "modelo")}</th><th scope="col">{t("½ of max", "½ del máximo")}</th><th scope="col">{t("1/100 of max", "1/100 del máximo")}</th></tr></thead>
                 <tbody>{memory_rows}</tbody>
             </table>
 
             <div class="fading-sliders">
                 <fieldset>
-                    <legend>"Linear RNN"</legend>
-                    <Slider label="decay r = |λ|" param="r" min=0.0 max=1.05 step=0.01 value=r />
-                    <Slider label="rotation θ = arg λ" param="theta" unit="rad" min=0.0 max=std::f64::consts::PI step=0.01 value=theta />
+                    <legend>{t("Linear RNN", "RNN lineal")}</legend>
+                    <Slider label=tr("decay r = |λ|", "decaimiento r = |λ|") param="r" min=0.0 max=1.05 step=0.01 value=r />
+                    <Slider label=tr("rotation θ = arg λ", "rotación θ = arg λ") param="theta" unit=Tr::same("rad") min=0.0 max=std::f64::consts::PI step=0.01 value=theta />
                 </fieldset>
                 <fieldset>
                     <legend>"S4D"</legend>
-                    <Slider label="step Δ" param="delta" min=0.001 max=10.0 step=0.05 value=s4d_delta log=true />
+                    <Slider label=tr("step Δ", "paso Δ") param="delta" min=0.001 max=10.0 step=0.05 value=s4d_delta log=true />
                 </fieldset>
                 <fieldset>
                     <legend>"RNN"</legend>
-                    <Slider label="spectral radius ρ(W)" param="radius" min=0.1 max=2.0 step=0.05 value=radius />
-                    <p class="fading-hint">{move || if radius.get() < 1.0 { "ρ < 1: gradients vanish with distance." } else if radius.get() > 1.0 { "ρ > 1: gradients may explode (tanh saturation can still tame them)." } else { "ρ = 1: the edge between vanishing and exploding." }}</p>
+                    <Slider label=tr("spectral radius ρ(W)", "radio espectral ρ(W)") param="radius" min=0.1 max=2.0 step=0.05 value=radius />
+                    <p class="fading-hint">{move || if radius.get() < 1.0 { tr("ρ < 1: gradients vanish with distance.", "ρ < 1: los gradientes se desvanecen con la distancia.").now() } else if radius.get() > 1.0 { tr("ρ > 1: gradients may explode (tanh saturation can still tame them).", "ρ > 1: los gradientes pueden explotar (la saturación de tanh aún puede contenerlos).").now() } else { tr("ρ = 1: the edge between vanishing and exploding.", "ρ = 1: la frontera entre desvanecerse y explotar.").now() }}</p>
                 </fieldset>
                 <fieldset>
                     <legend>"CNN"</legend>
-                    <Slider label="layers" param="layers" min=1.0 max=8.0 step=1.0 value=layers />
-                    <Slider label="kernel" param="kernel" min=2.0 max=9.0 step=1.0 value=kernel />
+                    <Slider label=tr("layers", "capas") param="layers" min=1.0 max=8.0 step=1.0 value=layers />
+                    <Slider label=tr("kernel", "núcleo") param="kernel" min=2.0 max=9.0 step=1.0 value=kernel />
                     <label class="fading-toggle">
                         <input type="checkbox" data-testid="toggle-dilation"
                             prop:checked=move || dilated.get()
                             on:change:target=move |ev| dilated.set(ev.target().checked())
                         />
-                        "dilation 2^ℓ"
+                        {t("dilation 2^ℓ", "dilatación 2^ℓ")}
                     </label>
-                    <p class="fading-hint">{move || format!("receptive field {} tokens: influence is exactly 0 from distance {} on.", cutoff.get() + 1, cutoff.get() + 1)}</p>
+                    <p class="fading-hint">{move || { let n = cutoff.get() + 1; match lang() {
+                        Lang::En => format!("receptive field {n} tokens: influence is exactly 0 from distance {n} on."),
+                        Lang::Es => format!("campo receptivo de {n} tokens: la influencia es exactamente 0 a partir de la distancia {n}."),
+                    }}}</p>
                 </fieldset>
                 <fieldset>
                     <legend>"Transformer"</legend>
-                    <Slider label="temperature τ" param="temperature" min=0.05 max=10.0 step=0.05 value=temperature log=true />
+                    <Slider label=tr("temperature τ", "temperatura τ") param="temperature" min=0.05 max=10.0 step=0.05 value=temperature log=true />
                 </fieldset>
                 <fieldset>
                     <legend>"Mamba"</legend>
-                    <Slider label="Δ bias shift" param="delta-bias" min=-10.0 max=10.0 step=0.1 value=delta_bias />
-                    <Slider label="selectivity (× W_Δ)" param="selectivity" min=0.0 max=10.0 step=0.1 value=selectivity />
+                    <Slider label=tr("Δ bias shift", "desplazamiento del sesgo de Δ") param="delta-bias" min=-10.0 max=10.0 step=0.1 value=delta_bias />
+                    <Slider label=tr("selectivity (× W_Δ)", "selectividad (× W_Δ)") param="selectivity" min=0.0 max=10.0 step=0.1 value=selectivity />
                 </fieldset>
             </div>
 
             <details class="fading-table">
-                <summary>"Curve values (table)"</summary>
+                <summary>{t("Curve values (table)", "Valores de las curvas (tabla)")}</summary>
                 <table data-testid="curve-table">
-                    <thead><tr><th scope="col">"curve \\ distance"</th>{table_head}</tr></thead>
+                    <thead><tr><th scope="col">{t("curve \\ distance", "curva \\ distancia")}</th>{table_head}</tr></thead>
                     <tbody>{table_rows}</tbody>
                 </table>
             </details>
 
             <section class="fading-demo" data-testid="selectivity-demo">
-                <h3>"Selectivity: Mamba chooses per token"</h3>
+                <h3>{t("Selectivity: Mamba chooses per token", "Selectividad: Mamba elige token a token")}</h3>
                 <p>
-                    "Random weights do not know which token matters, so here the choice is made by you and by a displayed rule: click tokens to mark them. A large Δ_t makes the state forget the past and take token t in; a small Δ_t (Ā = e^{Δ_t A} ≈ 1) holds the state and lets the token pass. The Mamba block then computes honestly with these Δ_t, and its fading curve is drawn against S4D's, which uses one Δ for every token."
+                    {t("Random weights do not know which token matters, so here the choice is made by you and by a displayed rule: click tokens to mark them. A large Δ_t makes the state forget the past and take token t in; a small Δ_t (Ā = e^{Δ_t A} ≈ 1) holds the state and lets the token pass. The Mamba block then computes honestly with these Δ_t, and its fading curve is drawn against S4D's, which uses one Δ for every token.",
+                    "Unos pesos aleatorios no saben qué token importa, así que aquí eliges tú, con una regla que se muestra: haz clic en los tokens para marcarlos. Un Δ_t grande hace que el estado olvide el pasado y absorba el token t; un Δ_t pequeño (Ā = e^{Δ_t A} ≈ 1) conserva el estado y deja pasar el token. El bloque Mamba calcula de verdad con estos Δ_t, y su curva de desvanecimiento se dibuja junto a la de S4D, que usa un mismo Δ para todos los tokens.")}
                 </p>
-                <div class="fading-role" role="radiogroup" aria-label="What a marked token does">
+                <div class="fading-role" role="radiogroup" aria-label=t("What a marked token does", "Qué hace un token marcado")>
                     <label>
                         <input type="radio" name="fading-role" data-testid="role-write"
                             prop:checked=move || role.get() == MarkRole::Write
                             on:change=move |_| role.set(MarkRole::Write)
                         />
-                        "marked tokens are written to memory (large Δ), the rest passed over (small Δ)"
+                        {t("marked tokens are written to memory (large Δ), the rest passed over (small Δ)", "los tokens marcados se escriben en la memoria (Δ grande), los demás se saltan (Δ pequeño)")}
                     </label>
                     <label>
                         <input type="radio" name="fading-role" data-testid="role-hold"
                             prop:checked=move || role.get() == MarkRole::Hold
                             on:change=move |_| role.set(MarkRole::Hold)
                         />
-                        "marked tokens hold the memory (small Δ), the rest overwrite it (large Δ)"
+                        {t("marked tokens hold the memory (small Δ), the rest overwrite it (large Δ)", "los tokens marcados conservan la memoria (Δ pequeño), los demás la sobrescriben (Δ grande)")}
                     </label>
                 </div>
-                <Slider label="selection strength s" param="keep-strength" min=0.0 max=5.0 step=0.1 value=strength />
+                <Slider label=tr("selection strength s", "fuerza de la selección s") param="keep-strength" min=0.0 max=5.0 step=0.1 value=strength />
                 <p class="fading-rule" data-testid="delta-rule">{rule_text}</p>
                 <ol class="fading-tokens" data-testid="delta-bars"
                     data-delta=move || demo_delta.with(|d| f32_list(d))
@@ -922,18 +980,19 @@ pub fn FadingView() -> impl IntoView {
                         format!("{{{}}}", parts.join(","))
                     })
                 >
-                    <ChartCanvas data=demo_chart test_id="selectivity-canvas" label="Mamba with the Δ rule against S4D, influence against distance" />
-                    <figcaption>"How to read this: pink is Mamba with the Δ rule, orange S4D with one Δ for all tokens, in absolute influence on output i (the spike at distance 0 is the residual path); triangles on the x axis mark the distances of the marked tokens. A marked token written with a large Δ stands out as a peak; a stretch of small Δ holds the state, so the pink line stays flat across it. The 3 tokens before a marked one share its peak (Mamba's causal conv of width 4 mixes them into u_t), and a later large Δ erases what an earlier one wrote."</figcaption>
+                    <ChartCanvas data=demo_chart test_id="selectivity-canvas" label=tr("Mamba with the Δ rule against S4D, influence against distance", "Mamba con la regla de Δ frente a S4D, influencia frente a la distancia") />
+                    <figcaption>{t("How to read this: pink is Mamba with the Δ rule, orange S4D with one Δ for all tokens, in absolute influence on output i (the spike at distance 0 is the residual path); triangles on the x axis mark the distances of the marked tokens. A marked token written with a large Δ stands out as a peak; a stretch of small Δ holds the state, so the pink line stays flat across it. The 3 tokens before a marked one share its peak (Mamba's causal conv of width 4 mixes them into u_t), and a later large Δ erases what an earlier one wrote.",
+                    "Cómo leerlo: en rosa, Mamba con la regla de Δ; en naranja, S4D con un mismo Δ para todos los tokens; en influencia absoluta sobre la salida i (el pico a distancia 0 es el camino residual). Los triángulos sobre el eje x marcan las distancias de los tokens marcados. Un token marcado escrito con un Δ grande destaca como un pico; un tramo de Δ pequeños conserva el estado, así que la línea rosa se mantiene plana a lo largo de él. Los 3 tokens anteriores a uno marcado comparten su pico (la convolución causal de Mamba, de ancho 4, los mezcla en u_t), y un Δ grande posterior borra lo que escribió uno anterior.")}</figcaption>
                 </figure>
                 <p class="notice" role="status">{demo_notice}</p>
             </section>
 
             <section class="fading-demo" data-testid="vanishing-demo">
-                <h3>"Vanishing and exploding: one RNN, three spectral radii"</h3>
-                <p>"The same RNN weights rescaled to spectral radius 0.5, 1.0 and 1.5, on the same sentence and output i. The influences are absolute (not normalised), so you can see them shrink or grow."</p>
+                <h3>{t("Vanishing and exploding: one RNN, three spectral radii", "Desvanecer y explotar: una RNN, tres radios espectrales")}</h3>
+                <p>{t("The same RNN weights rescaled to spectral radius 0.5, 1.0 and 1.5, on the same sentence and output i. The influences are absolute (not normalised), so you can see them shrink or grow.", "Los mismos pesos de la RNN reescalados a radio espectral 0.5, 1.0 y 1.5, sobre la misma frase y la misma salida i. Las influencias son absolutas (sin normalizar), así que se ve cómo encogen o crecen.")}</p>
                 <figure class="fading-figure" data-testid="vanishing-chart" data-curves=vanish_json>
-                    <ChartCanvas data=vanish_chart test_id="vanishing-canvas" label="RNN influence against distance at three spectral radii" />
-                    <figcaption>"How to read this: blue ρ = 0.5, green ρ = 1.0, red ρ = 1.5; a line falling to the right means far tokens are forgotten (vanishing), rising means they are amplified (exploding). Zeros and overflow cannot be drawn on a log axis: they are clipped and listed below."</figcaption>
+                    <ChartCanvas data=vanish_chart test_id="vanishing-canvas" label=tr("RNN influence against distance at three spectral radii", "Influencia de la RNN frente a la distancia con tres radios espectrales") />
+                    <figcaption>{t("How to read this: blue ρ = 0.5, green ρ = 1.0, red ρ = 1.5; a line falling to the right means far tokens are forgotten (vanishing), rising means they are amplified (exploding). Zeros and overflow cannot be drawn on a log axis: they are clipped and listed below.", "Cómo leerlo: azul ρ = 0.5, verde ρ = 1.0, rojo ρ = 1.5; una línea que baja hacia la derecha significa que los tokens lejanos se olvidan (desvanecimiento); si sube, se amplifican (explosión). Los ceros y los desbordamientos no se pueden dibujar en un eje logarítmico: se recortan y se enumeran debajo.")}</figcaption>
                 </figure>
                 <p class="notice" role="status" data-testid="vanishing-notice">{vanish_notice}</p>
             </section>

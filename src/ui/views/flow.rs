@@ -12,6 +12,7 @@ use crate::core::flow::{self, FlowDiagram, FlowMode};
 use crate::core::models::family::{Family, ModelParams, ModelRun};
 use crate::core::models::{linear_rnn, rnn};
 use crate::core::tokens::MAX_TOKENS;
+use crate::ui::i18n::{core_error, core_label, family_name, lang, t, tr, Lang};
 use crate::ui::influence::{self, InfluenceKind, InfluenceState};
 use crate::ui::model_controls::{FamilySelect, ModelControls, ModelKnobs};
 use crate::ui::state::{AppReady, Shared, SharedInput};
@@ -25,7 +26,7 @@ use crate::ui::widgets::slider::Slider;
 /// Registry entry of the Flow view.
 pub const ENTRY: ViewEntry = ViewEntry {
     id: "flow",
-    title: "Flow",
+    title: tr("Flow", "Flujo"),
     render: || view! { <FlowView/> }.into_any(),
 };
 
@@ -55,18 +56,23 @@ impl PaneModel {
             config
                 .with(|c| c.init(d_model, seed))
                 .map(Shared::new)
-                .map_err(|e| e.to_string())
+                .map_err(|e| core_error(&e))
         });
         let run = Memo::new(move |_| {
             let params = params.get()?;
             input.embeddings.with(|x| {
                 if x.0.nrows() == 0 {
-                    return Err("Type a sentence to run the model.".to_string());
+                    return Err(lang()
+                        .pick(
+                            "Type a sentence to run the model.",
+                            "Escribe una frase para ejecutar el modelo.",
+                        )
+                        .to_string());
                 }
                 params
                     .run(x.0.view())
                     .map(Shared::new)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| core_error(&e))
             })
         });
         let diagram = Memo::new(move |_| {
@@ -156,53 +162,83 @@ fn inspected(
     diagram: &FlowDiagram,
     step: usize,
     position: usize,
+    lang: Lang,
 ) -> (String, Vec<f32>) {
     let len = diagram.len;
     let step = step.min(diagram.steps.len());
     if step == 0 || len == 0 {
         return (
-            "Step 0: only the token embeddings exist.".to_string(),
+            lang.pick(
+                "Step 0: only the token embeddings exist.",
+                "Paso 0: solo existen los embeddings de los tokens.",
+            )
+            .to_string(),
             Vec::new(),
         );
     }
     let chain_t = (step - 1).min(len - 1);
     let layered = |label: &str, m: &Array2<f32>| {
         (
-            format!("{label} at position {position}"),
+            match lang {
+                Lang::En => format!("{label} at position {position}"),
+                Lang::Es => format!("{label} en la posición {position}"),
+            },
             m.row(position.min(len - 1)).to_vec(),
         )
     };
     match run {
         ModelRun::Cnn(r) => layered(
-            &format!("activations after layer {step}"),
+            &lang.pick(
+                format!("activations after layer {step}"),
+                format!("activaciones tras la capa {step}"),
+            ),
             &r.trace.activations[step.min(r.trace.activations.len() - 1)],
         ),
         ModelRun::Transformer(r) => layered(
-            &format!("residual stream after layer {step}"),
+            &lang.pick(
+                format!("residual stream after layer {step}"),
+                format!("flujo residual tras la capa {step}"),
+            ),
             &r.trace.residual[step.min(r.trace.residual.len() - 1)],
         ),
         _ if diagram.rows.len() > 2 => {
             let span = 1usize << step.min(20);
             let first = (position + 1).saturating_sub(span);
-            (format!("after scan level {step}, position {position} holds the combined step of tokens {first}..{position}"), Vec::new())
+            let caption = match lang {
+                Lang::En => format!("after scan level {step}, position {position} holds the combined step of tokens {first}..{position}"),
+                Lang::Es => format!("tras el nivel {step} del scan, la posición {position} guarda el paso combinado de los tokens {first}..{position}"),
+            };
+            (caption, Vec::new())
         }
         ModelRun::Rnn(r) => (
-            format!("hidden state h_{chain_t} (tanh units)"),
+            lang.pick(
+                format!("hidden state h_{chain_t} (tanh units)"),
+                format!("estado oculto h_{chain_t} (unidades tanh)"),
+            ),
             r.trace.hidden.row(chain_t).to_vec(),
         ),
         ModelRun::LinearRnn(r) => {
             let (re, im) = (r.trace.h_re.row(chain_t), r.trace.h_im.row(chain_t));
             (
-                format!("|h_{chain_t}| per complex state"),
+                lang.pick(
+                    format!("|h_{chain_t}| per complex state"),
+                    format!("|h_{chain_t}| por estado complejo"),
+                ),
                 re.iter().zip(im).map(|(a, b)| a.hypot(*b)).collect(),
             )
         }
         ModelRun::S4d(r) => (
-            format!("SSM output s_{chain_t} per channel"),
+            lang.pick(
+                format!("SSM output s_{chain_t} per channel"),
+                format!("salida del SSM s_{chain_t} por canal"),
+            ),
             r.trace.ssm_out.row(chain_t).to_vec(),
         ),
         ModelRun::Mamba(r) => (
-            format!("Δ_{chain_t} per channel (large: overwrite, small: keep)"),
+            lang.pick(
+                format!("Δ_{chain_t} per channel (large: overwrite, small: keep)"),
+                format!("Δ_{chain_t} por canal (grande: sobrescribe, pequeño: conserva)"),
+            ),
             r.trace.delta.row(chain_t).to_vec(),
         ),
     }
@@ -270,7 +306,7 @@ fn FlowPane(
     let inspector = move || {
         let run = model.run.get().ok()?;
         let diagram = model.diagram.get()?;
-        let (caption, values) = inspected(&run, &diagram, step.get(), selected.get());
+        let (caption, values) = inspected(&run, &diagram, step.get(), selected.get(), lang());
         let max = values
             .iter()
             .copied()
@@ -299,39 +335,39 @@ fn FlowPane(
             <div class="pane-head">
                 <FamilySelect family=family test_id=if suffix.is_empty() { "model-select" } else { "model-select-b" } />
                 <Show when=is_recurrence>
-                    <label>"computed "
+                    <label>{t("computed ", "calculado ")}
                         <select data-testid=format!("mode-select{suffix}")
                             on:change:target=move |ev| model.mode.set(if ev.target().value() == "scan" { FlowMode::Scan } else { FlowMode::Sequential })
                             prop:value=move || if model.mode.get() == FlowMode::Scan { "scan" } else { "sequential" }>
-                            <option value="sequential">"sequentially (L steps)"</option>
-                            <option value="scan">"by parallel scan (⌈log₂ L⌉ steps)"</option>
+                            <option value="sequential">{t("sequentially (L steps)", "en secuencia (L pasos)")}</option>
+                            <option value="scan">{t("by parallel scan (⌈log₂ L⌉ steps)", "con scan paralelo (⌈log₂ L⌉ pasos)")}</option>
                         </select>
                     </label>
                 </Show>
                 <Show when=move || family.get() == Family::Transformer>
-                    <label>"edges "
+                    <label>{t("edges ", "aristas ")}
                         <select data-testid=format!("head-select{suffix}")
                             prop:value=move || model.head.get().map_or("mean".to_string(), |h| h.to_string())
                             on:change:target=move |ev| model.head.set(ev.target().value().parse::<usize>().ok())>
-                            <option value="mean">"mean of heads"</option>
-                            {(0..4).map(|h| view! { <option value=h.to_string()>{format!("head {}", h + 1)}</option> }).collect_view()}
+                            <option value="mean">{t("mean of heads", "media de las cabezas")}</option>
+                            {(0..4).map(|h| view! { <option value=h.to_string()>{move || format!("{} {}", tr("head", "cabeza").now(), h + 1)}</option> }).collect_view()}
                         </select>
                     </label>
                 </Show>
                 <Show when=move || family.get() == Family::Mamba>
-                    <label>"influence "
+                    <label>{t("influence ", "influencia ")}
                         <select data-testid=format!("influence-kind{suffix}")
                             prop:value=move || if model.kind.get() == InfluenceKind::Hidden { "hidden" } else { "full" }
                             on:change:target=move |ev| model.kind.set(if ev.target().value() == "hidden" { InfluenceKind::Hidden } else { InfluenceKind::Full })>
-                            <option value="full">"full Jacobian (through Δ, B, C)"</option>
-                            <option value="hidden">"hidden attention (Δ, B, C fixed)"</option>
+                            <option value="full">{t("full Jacobian (through Δ, B, C)", "jacobiano completo (a través de Δ, B, C)")}</option>
+                            <option value="hidden">{t("hidden attention (Δ, B, C fixed)", "atención oculta (Δ, B, C fijos)")}</option>
                         </select>
                     </label>
                 </Show>
             </div>
             <ModelControls knobs=model.knobs url_scope=suffix />
             <p class="notice" role="status">{move || model.run.get().err()}</p>
-            <p class="flow-step-label">{move || frame.with(|f| f.as_ref().map(|f| f.label.clone()))}</p>
+            <p class="flow-step-label">{move || frame.with(|f| f.as_ref().map(|f| core_label(&f.label, lang())))}</p>
             <div class="flow-figures">
                 {move || frame.get().map(|f| view! {
                     <FlowDiagramView frame=f tokens=labels selected=selected test_id=if suffix.is_empty() { "flow-diagram" } else { "flow-diagram-b" } />
@@ -339,19 +375,19 @@ fn FlowPane(
                 <div class="flow-heat">
                     <Heatmap values=heat_values row_labels=labels
                         test_id=if suffix.is_empty() { "influence-heatmap" } else { "influence-heatmap-b" }
-                        caption="Influence ‖∂yᵢ/∂xⱼ‖: row i = output, column j = input; bright = strong. Click a cell to follow input j."
+                        caption=tr("How to read this: influence ‖∂yᵢ/∂xⱼ‖, row i = output, column j = input; bright = strong, dark = none. Click a cell to follow input j.", "Cómo leerlo: influencia ‖∂yᵢ/∂xⱼ‖, fila i = salida, columna j = entrada; claro = fuerte, oscuro = nula. Haz clic en una celda para seguir la entrada j.")
                         log=log_scale
                         on_select=Callback::new(move |(_, j)| selected.set(j)) />
                     <div class="heat-meta">
                         <label><input type="checkbox" data-testid=format!("log-scale{suffix}") prop:checked=move || log_scale.get()
-                            on:change:target=move |ev| log_scale.set(ev.target().checked()) />" log colour scale"</label>
+                            on:change:target=move |ev| log_scale.set(ev.target().checked()) />{t(" log colour scale", " escala de color logarítmica")}</label>
                         <span data-testid=format!("influence-progress{suffix}")
                             data-complete=move || model.influence.with(|s| s.complete().to_string())>
-                            {move || model.influence.with(|s| match &s.error {
+                            {move || { let lang = lang(); model.influence.with(|s| match &s.error {
                                 Some(e) => e.clone(),
-                                None if s.complete() => "exact influence: complete".to_string(),
-                                None => format!("computing columns… {} / {}", s.done, s.values.len()),
-                            })}
+                                None if s.complete() => lang.pick("exact influence: complete", "influencia exacta: completa").to_string(),
+                                None => format!("{} {} / {}", lang.pick("computing columns…", "calculando columnas…"), s.done, s.values.len()),
+                            })}}
                         </span>
                     </div>
                 </div>
@@ -400,14 +436,18 @@ pub fn FlowView() -> impl IntoView {
     });
     let steps_line = move || {
         let len = input.tokens.with(|t| t.len());
+        let lang = lang();
         let describe = |m: &PaneModel| {
-            format!(
-                "{} needs {} sequential steps",
-                m.knobs.family.get().name(),
-                m.total_steps()
-            )
+            let (name, steps) = (family_name(m.knobs.family.get(), lang), m.total_steps());
+            match lang {
+                Lang::En => format!("{name} needs {steps} sequential steps"),
+                Lang::Es => format!("{name} necesita {steps} pasos secuenciales"),
+            }
         };
-        let mut line = format!("For L = {len}: {}", describe(&a));
+        let mut line = match lang {
+            Lang::En => format!("For L = {len}: {}", describe(&a)),
+            Lang::Es => format!("Para L = {len}: {}", describe(&a)),
+        };
         if compare.get() {
             line.push_str(&format!("; {}", describe(&b)));
         }
@@ -415,17 +455,21 @@ pub fn FlowView() -> impl IntoView {
     };
     view! {
         <section class="view" data-testid="view-flow">
-            <h2>"Flow: who sees whom, and after how many steps"</h2>
+            <h2>{t("Flow: who sees whom, and after how many steps", "Flujo: quién ve a quién, y tras cuántos pasos")}</h2>
             <p class="intro">
-                "Tokens sit on the bottom row; each row above is what one sequential step computes. "
-                "Step through: a CNN widens its window layer by layer, a transformer links every earlier token in one step, "
-                "an RNN passes a state along the chain one token at a time, and a linear recurrence can be combined by a parallel scan in ⌈log₂ L⌉ steps. "
-                "Click a token to follow its information (orange nodes); the heat map is the exact influence of every input on every output."
+                {t("Tokens sit on the bottom row; each row above is what one sequential step computes. \
+                Step through: a CNN widens its window layer by layer, a transformer links every earlier token in one step, \
+                an RNN passes a state along the chain one token at a time, and a linear recurrence can be combined by a parallel scan in ⌈log₂ L⌉ steps. \
+                Click a token to follow its information (orange nodes); the heat map is the exact influence of every input on every output.",
+                "Los tokens están en la fila de abajo; cada fila de encima es lo que calcula un paso secuencial. \
+                Avanza paso a paso: una CNN ensancha su ventana capa a capa, un transformer conecta todos los tokens anteriores en un solo paso, \
+                una RNN pasa un estado a lo largo de la cadena, un token cada vez, y una recurrencia lineal puede combinarse con un scan paralelo en ⌈log₂ L⌉ pasos. \
+                Haz clic en un token para seguir su información (nodos naranjas); el mapa de calor es la influencia exacta de cada entrada sobre cada salida.")}
             </p>
             <div class="flow-global">
-                <Slider label="embedding width d_model" param="d-model" min=2.0 max=32.0 step=1.0 value=d_model />
+                <Slider label=tr("embedding width d_model", "ancho del embedding d_model") param="d-model" min=2.0 max=32.0 step=1.0 value=d_model />
                 <label class="toggle"><input type="checkbox" data-testid="toggle-compare" prop:checked=move || compare.get()
-                    on:change:target=move |ev| compare.set(ev.target().checked()) />" compare two models"</label>
+                    on:change:target=move |ev| compare.set(ev.target().checked()) />{t(" compare two models", " comparar dos modelos")}</label>
             </div>
             <Player step=step total=total />
             <p class="steps-line" data-testid="steps-line">{steps_line}</p>
@@ -436,9 +480,9 @@ pub fn FlowView() -> impl IntoView {
                 </Show>
             </div>
             <details class="embeddings">
-                <summary>"Token embeddings (the model inputs x)"</summary>
+                <summary>{t("Token embeddings (the model inputs x)", "Embeddings de los tokens (las entradas x del modelo)")}</summary>
                 <Heatmap values=embedding_rows row_labels=token_labels test_id="embedding-heatmap" diverging=true
-                    caption="One row per token, one column per dimension; the same word always gets the same vector." />
+                    caption=tr("How to read this: one row per token, one column per dimension; the same word always gets the same vector.", "Cómo leerlo: una fila por token, una columna por dimensión; la misma palabra recibe siempre el mismo vector.") />
             </details>
         </section>
     }

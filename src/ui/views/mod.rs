@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::ui::i18n::Tr;
 use crate::ui::url_state::UrlState;
 
 pub mod cost;
@@ -15,7 +16,7 @@ pub struct ViewEntry {
     /// Short id: `nav-<id>` and `view-<id>` are its test ids.
     pub id: &'static str,
     /// Title shown in the navigation.
-    pub title: &'static str,
+    pub title: Tr,
     /// Builds the view.
     pub render: fn() -> AnyView,
 }

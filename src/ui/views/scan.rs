@@ -9,13 +9,15 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::ViewEntry;
-use crate::core::scan::{scan, sequential_values, tanh_hillis_steele, Affine, Algorithm};
+use crate::core::scan::{scan, sequential_values, tanh_hillis_steele, Affine, Algorithm, Phase};
 use crate::core::scan_view::{
     chart_ns, combines_done, cost_curve, depth_done, mamba_channel, parse_value, phase_caption,
     picture, random_inputs, span_label, verify, NodeView, Picture, A_LIMIT, B_LIMIT, MAX_N,
 };
 use crate::ui::charts::scan::{draw, CostChartData, CostSeries};
+use crate::ui::i18n::{core_error, lang, show, t, tr, Lang, Tr};
 use crate::ui::state::SharedInput;
+use crate::ui::theme::chart_palette;
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::player::Player;
 use crate::ui::widgets::slider::Slider;
@@ -23,7 +25,7 @@ use crate::ui::widgets::slider::Slider;
 /// Registry entry of the Scan view.
 pub const ENTRY: ViewEntry = ViewEntry {
     id: "scan",
-    title: "Scan",
+    title: tr("Scan", "Scan paralelo"),
     render: || view! { <ScanView/> }.into_any(),
 };
 
@@ -44,19 +46,36 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [(Kind, &'static str, &'static str); 4] = [
+    const ALL: [(Kind, &'static str, Tr); 4] = [
         (
             Kind::Sequential,
             "sequential",
-            "sequential (one combine per level)",
+            tr(
+                "sequential (one combine per level)",
+                "secuencial (una combinación por nivel)",
+            ),
         ),
-        (Kind::HillisSteele, "hillis-steele", "Hillis–Steele"),
+        (
+            Kind::HillisSteele,
+            "hillis-steele",
+            Tr::same("Hillis–Steele"),
+        ),
         (
             Kind::Blelloch,
             "blelloch",
-            "Blelloch (up-sweep, down-sweep)",
+            tr(
+                "Blelloch (up-sweep, down-sweep)",
+                "Blelloch (barrido ascendente y descendente)",
+            ),
         ),
-        (Kind::Chunked, "chunked", "chunked (block scans + carry)"),
+        (
+            Kind::Chunked,
+            "chunked",
+            tr(
+                "chunked (block scans + carry)",
+                "por bloques (scans en bloques + arrastre)",
+            ),
+        ),
     ];
 
     fn id(self) -> &'static str {
@@ -144,33 +163,68 @@ fn pair_text(p: Affine<f32>) -> String {
     format!("({}, {})", display_number(p.a), display_number(p.b))
 }
 
+/// A scan level's caption in `lang` (the core words it in English; the same cases here).
+fn phase_text(phase: Phase, lang: Lang) -> String {
+    match lang {
+        Lang::En => phase_caption(phase),
+        Lang::Es => match phase {
+            Phase::Sequential => {
+                "secuencial: una combinación, esperando a la anterior".to_string()
+            }
+            Phase::HillisSteele { offset } => format!(
+                "Hillis–Steele, desplazamiento {offset}: cada nodo i ≥ {offset} toma nodo i−{offset} ∘ nodo i"
+            ),
+            Phase::UpSweep { stride } => format!(
+                "Blelloch, barrido ascendente, paso {stride}: los pares se reducen en el nodo derecho"
+            ),
+            Phase::DownSweep { stride } => format!(
+                "Blelloch, barrido descendente, paso {stride}: izquierdo ← padre (discontinua), derecho ← padre ∘ izquierdo anterior"
+            ),
+            Phase::Local { step } => format!(
+                "por bloques, paso local {step}: cada bloque extiende a la vez su propio prefijo"
+            ),
+            Phase::Carry { block } => format!(
+                "por bloques, arrastre al bloque {block}: cada nodo del bloque toma el final del bloque {} ∘ nodo",
+                block - 1
+            ),
+        },
+    }
+}
+
 /// The arithmetic of node `i` of the "before" row or of the "after" row (`after`).
-fn node_tip(p: &Picture, after: bool, i: usize) -> String {
+fn node_tip(p: &Picture, after: bool, i: usize, lang: Lang) -> String {
     let row = if after { &p.after } else { &p.before };
     let Some(nv) = row.get(i) else {
         return String::new();
     };
     if !after {
-        return format!(
-            "node {i}: {} = {}{}",
-            span_label(nv.span, nv.padding),
-            pair_text(nv.value),
-            match nv.span {
-                Some(s) if s.first == 0 && !nv.padding => format!(
-                    " — a prefix from step 0, so h_{} = b = {}",
-                    s.last,
-                    display_number(nv.value.b)
-                ),
-                None => " — the identity (1, 0): do nothing".to_string(),
-                _ => String::new(),
+        let (span, pair) = (span_label(nv.span, nv.padding), pair_text(nv.value));
+        let tail = match nv.span {
+            Some(s) if s.first == 0 && !nv.padding => {
+                let (last, b) = (s.last, display_number(nv.value.b));
+                match lang {
+                    Lang::En => format!(" — a prefix from step 0, so h_{last} = b = {b}"),
+                    Lang::Es => {
+                        format!(" — un prefijo desde el paso 0, así que h_{last} = b = {b}")
+                    }
+                }
             }
-        );
+            None => lang
+                .pick(
+                    " — the identity (1, 0): do nothing",
+                    " — la identidad (1, 0): no hace nada",
+                )
+                .to_string(),
+            _ => String::new(),
+        };
+        return format!("{} {i}: {span} = {pair}{tail}", lang.pick("node", "nodo"));
     }
     let operand = |node: usize| p.before.get(node).map_or(Affine::identity(), |v| v.value);
     if let Some(c) = p.combines.iter().find(|c| c.dest == i) {
         let (e, l) = (operand(c.earlier.node), operand(c.later.node));
         return format!(
-            "node {i} ← {} ∘ {} = {} ∘ {} = ({}·{}, {}·{} + {}) = {}",
+            "{} {i} ← {} ∘ {} = {} ∘ {} = ({}·{}, {}·{} + {}) = {}",
+            lang.pick("node", "nodo"),
             span_label(c.earlier.span, false),
             span_label(c.later.span, false),
             pair_text(e),
@@ -185,13 +239,25 @@ fn node_tip(p: &Picture, after: bool, i: usize) -> String {
     }
     match p.moves.iter().find(|m| m.to == i) {
         Some(m) => match m.from {
-            Some(f) => format!(
-                "node {i} ← copy of node {f} = {} (no arithmetic)",
-                pair_text(nv.value)
-            ),
-            None => format!("node {i} ← the identity (1, 0): the root is cleared"),
+            Some(f) => {
+                let pair = pair_text(nv.value);
+                match lang {
+                    Lang::En => format!("node {i} ← copy of node {f} = {pair} (no arithmetic)"),
+                    Lang::Es => format!("nodo {i} ← copia del nodo {f} = {pair} (sin aritmética)"),
+                }
+            }
+            None => match lang {
+                Lang::En => format!("node {i} ← the identity (1, 0): the root is cleared"),
+                Lang::Es => format!("nodo {i} ← la identidad (1, 0): se vacía la raíz"),
+            },
         },
-        None => format!("node {i}: unchanged at this level, {}", pair_text(nv.value)),
+        None => {
+            let pair = pair_text(nv.value);
+            match lang {
+                Lang::En => format!("node {i}: unchanged at this level, {pair}"),
+                Lang::Es => format!("nodo {i}: sin cambios en este nivel, {pair}"),
+            }
+        }
     }
 }
 
@@ -204,7 +270,8 @@ pub fn ScanView() -> impl IntoView {
     let source = RwSignal::new(Source::Mamba);
     let kind = RwSignal::new(Kind::HillisSteele);
     let edits = RwSignal::new(Edits::new());
-    let edit_notice = RwSignal::new(None::<String>);
+    // Notices made in event handlers keep both languages; the view shows the current one.
+    let edit_notice = RwSignal::new(None::<(String, String)>);
     let hover = RwSignal::new(None::<(bool, usize)>);
     let step = RwSignal::new(0usize);
     if let Some(url) = crate::ui::url_state::url_state() {
@@ -220,17 +287,25 @@ pub fn ScanView() -> impl IntoView {
         );
     }
 
+    // The descriptions are worded here, so a language switch reruns this memo (one small
+    // Mamba channel); the inputs memo below compares equal and stops the update there.
     let base = Memo::new(move |_| {
         let seed = input.seed.get();
+        let lang = lang();
         let random = |problem: Option<String>| {
             let (a, b) = random_inputs(seed);
             Base {
                 a,
                 b,
                 tokens: Vec::new(),
-                description: format!(
-                    "Random a_t, b_t ~ U(−1, 1) from seed {seed} (rounded to 2 decimals)."
-                ),
+                description: match lang {
+                    Lang::En => format!(
+                        "Random a_t, b_t ~ U(−1, 1) from seed {seed} (rounded to 2 decimals)."
+                    ),
+                    Lang::Es => format!(
+                        "a_t, b_t aleatorios ~ U(−1, 1) a partir de la semilla {seed} (redondeados a 2 decimales)."
+                    ),
+                },
                 problem,
             }
         };
@@ -241,24 +316,40 @@ pub fn ScanView() -> impl IntoView {
                 let channel = input.embeddings.with(|e| mamba_channel(e.0.view(), seed));
                 match channel {
                     Ok(ch) => Base {
-                        description: format!(
-                            "One real channel of a Mamba block (seed {seed}, untrained) run on the sentence: \
-                             channel {} (its step Δ_t varies most, {}…{}), state {} (A = {}). \
-                             a_t = exp(Δ_t·A) — a different decay for every token — and b_t = Δ_t·B_t·u_t.",
-                            ch.channel,
-                            display_number(ch.delta_range.0),
-                            display_number(ch.delta_range.1),
-                            ch.state,
-                            display_number(ch.a_continuous),
-                        ),
+                        description: {
+                            let (channel, state) = (ch.channel, ch.state);
+                            let low = display_number(ch.delta_range.0);
+                            let high = display_number(ch.delta_range.1);
+                            let a = display_number(ch.a_continuous);
+                            match lang {
+                                Lang::En => format!(
+                                    "One real channel of a Mamba block (seed {seed}, untrained) run on the sentence: \
+                                     channel {channel} (its step Δ_t varies most, {low}…{high}), state {state} (A = {a}). \
+                                     a_t = exp(Δ_t·A) — a different decay for every token — and b_t = Δ_t·B_t·u_t."
+                                ),
+                                Lang::Es => format!(
+                                    "Un canal real de un bloque Mamba (semilla {seed}, sin entrenar) ejecutado sobre la frase: \
+                                     el canal {channel} (donde más varía su paso Δ_t, {low}…{high}), estado {state} (A = {a}). \
+                                     a_t = exp(Δ_t·A) — un decaimiento distinto para cada token — y b_t = Δ_t·B_t·u_t."
+                                ),
+                            }
+                        },
                         a: ch.a,
                         b: ch.b,
                         tokens,
                         problem: None,
                     },
-                    Err(e) => random(Some(format!(
-                        "The Mamba block cannot run on this sentence ({e}); showing random values instead."
-                    ))),
+                    Err(e) => {
+                        let e = core_error(&e);
+                        random(Some(match lang {
+                            Lang::En => format!(
+                                "The Mamba block cannot run on this sentence ({e}); showing random values instead."
+                            ),
+                            Lang::Es => format!(
+                                "El bloque Mamba no puede ejecutarse sobre esta frase ({e}); se muestran valores aleatorios en su lugar."
+                            ),
+                        }))
+                    }
                 }
             }
         }
@@ -304,18 +395,25 @@ pub fn ScanView() -> impl IntoView {
     let chart_data = Memo::new(move |_| {
         let b = block.get().round().max(1.0) as usize;
         let ns = chart_ns();
+        let lang = lang();
+        let muted = chart_palette().muted;
         let series = [
-            ("sequential", (90, 90, 90), Algorithm::Sequential),
+            (
+                "sequential",
+                (muted.0, muted.1, muted.2),
+                Algorithm::Sequential,
+            ),
             ("Hillis–Steele", (214, 96, 0), Algorithm::HillisSteele),
             ("Blelloch", (43, 108, 176), Algorithm::Blelloch),
             ("chunked", (46, 140, 70), Algorithm::Chunked { block: b }),
         ]
         .into_iter()
         .map(|(name, color, alg)| CostSeries {
-            name: if name == "chunked" {
-                format!("chunked, block {b}")
-            } else {
-                name.to_string()
+            name: match (name, lang) {
+                ("chunked", Lang::En) => format!("chunked, block {b}"),
+                ("chunked", Lang::Es) => format!("por bloques, bloque {b}"),
+                ("sequential", Lang::Es) => "secuencial".to_string(),
+                _ => name.to_string(),
             },
             color,
             points: cost_curve(alg, &ns),
@@ -324,6 +422,15 @@ pub fn ScanView() -> impl IntoView {
         CostChartData {
             series,
             current_n: inputs.with(|i| i.a.len()),
+            titles: [
+                lang.pick("work: combines (log)", "trabajo: combinaciones (log)")
+                    .to_string(),
+                lang.pick(
+                    "depth: levels one after another (log)",
+                    "profundidad: niveles uno tras otro (log)",
+                )
+                .to_string(),
+            ],
         }
     });
     let canvas = NodeRef::<Canvas>::new();
@@ -332,7 +439,14 @@ pub fn ScanView() -> impl IntoView {
         let Some(el) = canvas.get() else { return };
         chart_data.with(|data| {
             if let Err(e) = draw(&el, data) {
-                chart_error.set(Some(format!("The chart could not be drawn: {e}")));
+                chart_error.set(Some(format!(
+                    "{} {e}",
+                    tr(
+                        "The chart could not be drawn:",
+                        "No se pudo dibujar el gráfico:"
+                    )
+                    .now()
+                )));
             }
         });
     });
@@ -348,40 +462,67 @@ pub fn ScanView() -> impl IntoView {
                         *s = Some(v);
                     }
                 });
-                edit_notice.set(note.map(|n| format!("{name}_{t}: {n}.")));
+                // The core words the note in English; the Spanish is worded here from the
+                // same numbers (what was typed, the limit, the value used).
+                edit_notice.set(note.map(|n| {
+                    let typed = raw.trim().replace('−', "-");
+                    (
+                        format!("{name}_{t}: {n}."),
+                        format!(
+                            "{name}_{t}: {typed} está fuera de [−{limit}, {limit}]: se usa {v}."
+                        ),
+                    )
+                }));
             }
-            Err(message) => edit_notice.set(Some(format!(
-                "{name}_{t}: {message}; keeping the previous value."
-            ))),
+            Err(message) => {
+                let typed = raw.trim();
+                edit_notice.set(Some((
+                    format!("{name}_{t}: {message}; keeping the previous value."),
+                    format!(
+                        "{name}_{t}: «{typed}» no es un número: escribe un valor entre −{limit} y {limit}; se mantiene el valor anterior."
+                    ),
+                )))
+            }
         }
     };
 
     let counters = move || {
         let s = step.get();
+        let lang = lang();
         let (done, total, levels_done, depth) =
             run.with(|r| (combines_done(r, s), r.combines, depth_done(r, s), r.depth));
         view! {
             <span class="scan-counter" data-testid="scan-work" data-done=done data-total=total>
-                {format!("work: {done} / {total} combines")}
+                {match lang {
+                    Lang::En => format!("work: {done} / {total} combines"),
+                    Lang::Es => format!("trabajo: {done} / {total} combinaciones"),
+                }}
             </span>
             <span class="scan-counter" data-testid="scan-depth" data-done=levels_done data-total=depth>
-                {format!("depth: {levels_done} / {depth} levels")}
+                {match lang {
+                    Lang::En => format!("depth: {levels_done} / {depth} levels"),
+                    Lang::Es => format!("profundidad: {levels_done} / {depth} niveles"),
+                }}
             </span>
         }
     };
 
     let verified = move || {
         let v = verification.get();
-        let text = if v.matches {
-            format!(
-                "✓ matches the sequential loop (max |difference| = {})",
-                display_number(v.max_abs_diff)
-            )
-        } else {
-            format!(
-                "✗ differs from the sequential loop (max |difference| = {})",
-                display_number(v.max_abs_diff)
-            )
+        let diff = display_number(v.max_abs_diff);
+        let text = match (v.matches, lang()) {
+            (true, Lang::En) => {
+                format!("✓ matches the sequential loop (max |difference| = {diff})")
+            }
+            (true, Lang::Es) => {
+                format!("✓ coincide con el bucle secuencial (máx. |diferencia| = {diff})")
+            }
+            (false, Lang::En) => {
+                format!("✗ differs from the sequential loop (max |difference| = {diff})")
+            }
+            (false, Lang::Es) => {
+                format!("✗ difiere del bucle secuencial (máx. |diferencia| = {diff})")
+            }
         };
         view! {
             <span class="scan-counter" class:scan-bad=!v.matches data-testid="scan-verified"
@@ -424,12 +565,20 @@ pub fn ScanView() -> impl IntoView {
     };
     let hover_text = move || {
         hover.get().map_or_else(
-            || "Hover a node to see its arithmetic.".to_string(),
-            |(after, i)| shown.with(|p| node_tip(p, after, i)),
+            || {
+                tr(
+                    "Hover a node to see its arithmetic.",
+                    "Pasa el puntero sobre un nodo para ver sus cuentas.",
+                )
+                .now()
+                .to_string()
+            },
+            |(after, i)| shown.with(|p| node_tip(p, after, i, lang())),
         )
     };
 
     let svg = move || {
+        let lang = lang();
         shown.with(|p| {
             let count = p.before.len().max(1);
             let width = count as f64 * PITCH + 8.0;
@@ -442,8 +591,13 @@ pub fn ScanView() -> impl IntoView {
                     if nv.padding { " scan-pad" } else { "" },
                     if row == "after" && !nv.changed { " scan-same" } else { "" },
                 );
-                let range = span_label(nv.span, nv.padding);
-                let range_attr = range.clone();
+                let range_attr = span_label(nv.span, nv.padding);
+                // "pad" is the core's word for a padding node; the rest ([j..i], ∅) is notation.
+                let range = if range_attr == "pad" {
+                    lang.pick("pad", "relleno").to_string()
+                } else {
+                    range_attr.clone()
+                };
                 view! {
                     <g class=class data-i=i data-row=row data-range=range_attr>
                         <rect x=x y=y width=NODE_W height=NODE_H rx="4"></rect>
@@ -485,11 +639,20 @@ pub fn ScanView() -> impl IntoView {
                 }
             }
             let mut caption = p.phase.map_or_else(
-                || "the inputs (a_t, b_t): press ▶| to run the first level".to_string(),
-                phase_caption,
+                || {
+                    lang.pick(
+                        "the inputs (a_t, b_t): press ▶| to run the first level",
+                        "las entradas (a_t, b_t): pulsa ▶| para ejecutar el primer nivel",
+                    )
+                    .to_string()
+                },
+                |phase| phase_text(phase, lang),
             );
             if p.moves.iter().any(|m| m.from.is_none()) {
-                caption.push_str(" — first the root is cleared to the identity (1, 0)");
+                caption.push_str(lang.pick(
+                    " — first the root is cleared to the identity (1, 0)",
+                    " — primero se vacía la raíz con la identidad (1, 0)",
+                ));
             }
             let separators: Vec<_> = match algorithm.get() {
                 Algorithm::Chunked { block } if block < count => (1..count.div_ceil(block))
@@ -500,18 +663,18 @@ pub fn ScanView() -> impl IntoView {
                     .collect(),
                 _ => Vec::new(),
             };
-            let after_label = if p.after.is_empty() { "" } else { "after" };
+            let after_label = if p.after.is_empty() { "" } else { lang.pick("after", "después") };
             view! {
                 <p class="scan-phase" data-testid="scan-phase">{caption}</p>
                 <div class="scan-svg-box" node_ref=svg_box>
                     <svg data-testid="scan-svg" on:mouseover=on_hover width=width height=SVG_H viewBox=format!("0 0 {width} {SVG_H}")
-                        role="img" aria-label="Nodes of the scan before and after the current level">
+                        role="img" aria-label=lang.pick("Nodes of the scan before and after the current level", "Nodos del scan antes y después del nivel actual")>
                         <defs>
                             <marker id="scan-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                                 <path d="M 0 0 L 10 5 L 0 10 z"></path>
                             </marker>
                         </defs>
-                        <text x="4" y="20" class="scan-row-label">"before"</text>
+                        <text x="4" y="20" class="scan-row-label">{lang.pick("before", "antes")}</text>
                         <text x="4" y=ROW_AFTER - 8.0 class="scan-row-label">{after_label}</text>
                         {separators}
                         {arrows}
@@ -583,23 +746,33 @@ pub fn ScanView() -> impl IntoView {
             };
             let exact_points = line(&c.exact);
             let pseudo_points = line(&c.pseudo.h);
-            let hint = (c.max_abs_error < 1e-4).then_some(
+            let lang = lang();
+            let hint = (c.max_abs_error < 1e-4).then_some(lang.pick(
                 "Here the error is tiny because the values are small, where tanh is almost linear; \
                  choose Random inputs or type larger a_t, b_t to see the scan fail.",
-            );
+                "Aquí el error es minúsculo porque los valores son pequeños, donde tanh es casi lineal; \
+                 elige entradas aleatorias o escribe a_t, b_t más grandes para ver fallar el scan.",
+            ));
             view! {
                 <p data-testid="scan-tanh" data-max-error=c.max_abs_error.to_string()
                     data-exact=json(&c.exact) data-pseudo=json(&c.pseudo.h)>
-                    {format!(
-                        "Measured: the tanh recurrence run through the Hillis–Steele pattern is off by up to {} (at t = {worst}); \
-                         the same pattern on the linear recurrence is off by {} (float rounding).",
-                        display_number(c.max_abs_error),
-                        display_number(linear.max_abs_diff),
-                    )}
+                    {{
+                        let (tanh_err, linear_err) = (display_number(c.max_abs_error), display_number(linear.max_abs_diff));
+                        match lang {
+                            Lang::En => format!(
+                                "Measured: the tanh recurrence run through the Hillis–Steele pattern is off by up to {tanh_err} (at t = {worst}); \
+                                 the same pattern on the linear recurrence is off by {linear_err} (float rounding)."
+                            ),
+                            Lang::Es => format!(
+                                "Medido: la recurrencia con tanh calculada con el patrón de Hillis–Steele se desvía hasta {tanh_err} (en t = {worst}); \
+                                 el mismo patrón sobre la recurrencia lineal se desvía {linear_err} (redondeo de coma flotante)."
+                            ),
+                        }
+                    }}
                 </p>
                 <p class="scan-hint">{hint}</p>
                 <svg class="scan-tanh-svg" width=w height=h viewBox=format!("0 0 {w} {h}") role="img"
-                    aria-label="True tanh recurrence (solid) and the scanned imitation (dashed) per step">
+                    aria-label=lang.pick("True tanh recurrence (solid) and the scanned imitation (dashed) per step", "Recurrencia tanh verdadera (continua) y la imitación por scan (discontinua) en cada paso")>
                     <line x1="30" y1=h / 2.0 x2=w - 10.0 y2=h / 2.0 class="scan-axis"></line>
                     <text x="2" y="12" class="scan-row-label">"+1"</text>
                     <text x="2" y=h - 2.0 class="scan-row-label">"−1"</text>
@@ -618,16 +791,20 @@ pub fn ScanView() -> impl IntoView {
             data-b=move || inputs.with(|i| json(&i.b))
             data-h=move || run.with(|r| json(&r.h))
         >
-            <h2>"Scan: a linear recurrence in O(log n) parallel steps"</h2>
+            <h2>{t("Scan: a linear recurrence in O(log n) parallel steps", "Scan: una recurrencia lineal en O(log n) pasos paralelos")}</h2>
             <p>
-                "Each step h_t = a_t·h_{t−1} + b_t is the affine map (a_t, b_t). Two consecutive maps compose into one, "
-                "and composition is associative, so the prefixes can be combined in a tree instead of a chain. "
-                "Step through the levels: every arrow pair is one combine, and every combine of a level could run at the same time. "
-                "Watch the counters: the parallel scans need far fewer levels (depth) but not fewer combines (work)."
+                {t("Each step h_t = a_t·h_{t−1} + b_t is the affine map (a_t, b_t). Two consecutive maps compose into one, \
+                and composition is associative, so the prefixes can be combined in a tree instead of a chain. \
+                Step through the levels: every arrow pair is one combine, and every combine of a level could run at the same time. \
+                Watch the counters: the parallel scans need far fewer levels (depth) but not fewer combines (work).",
+                "Cada paso h_t = a_t·h_{t−1} + b_t es la aplicación afín (a_t, b_t). Dos aplicaciones consecutivas se componen en una sola, \
+                y la composición es asociativa, así que los prefijos pueden combinarse en un árbol en lugar de en una cadena. \
+                Avanza nivel a nivel: cada par de flechas es una combinación, y todas las combinaciones de un nivel podrían ejecutarse a la vez. \
+                Mira los contadores: los scans paralelos necesitan muchos menos niveles (profundidad), pero no menos combinaciones (trabajo).")}
             </p>
             <div class="scan-controls">
-                <Slider label="elements n" param="n" min=1.0 max=MAX_N as f64 step=1.0 value=n />
-                <label class="scan-select">"source "
+                <Slider label=tr("elements n", "elementos n") param="n" min=1.0 max=MAX_N as f64 step=1.0 value=n />
+                <label class="scan-select">{t("source ", "origen ")}
                     <select data-testid="scan-source"
                         on:change:target=move |ev| {
                             let s = if ev.target().value() == "random" { Source::Random } else { Source::Mamba };
@@ -636,11 +813,11 @@ pub fn ScanView() -> impl IntoView {
                             edit_notice.set(None);
                             step.set(0);
                         }>
-                        <option value="mamba" selected=move || source.get() == Source::Mamba>"Mamba channel on the sentence"</option>
-                        <option value="random" selected=move || source.get() == Source::Random>"random (seeded)"</option>
+                        <option value="mamba" selected=move || source.get() == Source::Mamba>{t("Mamba channel on the sentence", "canal de Mamba sobre la frase")}</option>
+                        <option value="random" selected=move || source.get() == Source::Random>{t("random (seeded)", "aleatorio (con semilla)")}</option>
                     </select>
                 </label>
-                <label class="scan-select">"algorithm "
+                <label class="scan-select">{t("algorithm ", "algoritmo ")}
                     <select data-testid="scan-algorithm"
                         on:change:target=move |ev| {
                             let v = ev.target().value();
@@ -651,59 +828,62 @@ pub fn ScanView() -> impl IntoView {
                             }
                         }>
                         {Kind::ALL.iter().map(|&(k, id, title)| view! {
-                            <option value=id selected=move || kind.get() == k>{title}</option>
+                            <option value=id selected=move || kind.get() == k>{show(title)}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <Show when=move || kind.get() == Kind::Chunked>
-                    <Slider label="block size" param="block" unit="steps" min=1.0 max=MAX_N as f64 step=1.0 value=block />
+                    <Slider label=tr("block size", "tamaño del bloque") param="block" unit=tr("steps", "pasos") min=1.0 max=MAX_N as f64 step=1.0 value=block />
                 </Show>
             </div>
             <p class="scan-source-note" data-testid="scan-source-note">{move || base.with(|b| b.description.clone())}</p>
             <p class="notice" role="status" data-testid="scan-cap-notice">{move || {
                 let problem = base.with(|b| b.problem.clone());
-                let cap = inputs.with(|i| i.capped).map(|(wanted, len)| format!(
-                    "The sentence has {len} tokens, so n is capped at {len} (asked for {wanted}); choose the random source for up to {MAX_N} elements."
-                ));
+                let cap = inputs.with(|i| i.capped).map(|(wanted, len)| match lang() {
+                    Lang::En => format!("The sentence has {len} tokens, so n is capped at {len} (asked for {wanted}); choose the random source for up to {MAX_N} elements."),
+                    Lang::Es => format!("La frase tiene {len} tokens, así que n se limita a {len} (se pidieron {wanted}); elige el origen aleatorio para tener hasta {MAX_N} elementos."),
+                });
                 match (problem, cap) {
                     (Some(p), Some(c)) => Some(format!("{p} {c}")),
                     (p, c) => p.or(c),
                 }
             }}</p>
             <p class="scan-operator">
-                "Operator: (a₁, b₁) ∘ (a₂, b₂) = (a₁·a₂, a₂·b₁ + b₂) — the earlier map on the left. "
-                <span class="scan-key-earlier">"━ earlier operand"</span>" "
-                <span class="scan-key-later">"━ later operand"</span>" "
-                <span class="scan-key-move">"┅ copy"</span>
-                ". Node label: the steps [j..i] it has composed, then its (a, b); a node [0..i] holds h_i = b."
+                {t("Operator: (a₁, b₁) ∘ (a₂, b₂) = (a₁·a₂, a₂·b₁ + b₂) — the earlier map on the left. ", "Operador: (a₁, b₁) ∘ (a₂, b₂) = (a₁·a₂, a₂·b₁ + b₂) — la aplicación anterior a la izquierda. ")}
+                <span class="scan-key-earlier">{t("━ earlier operand", "━ operando anterior")}</span>" "
+                <span class="scan-key-later">{t("━ later operand", "━ operando posterior")}</span>" "
+                <span class="scan-key-move">{t("┅ copy", "┅ copia")}</span>
+                {t(". Node label: the steps [j..i] it has composed, then its (a, b); a node [0..i] holds h_i = b.", ". Etiqueta de un nodo: los pasos [j..i] que ha compuesto y luego su (a, b); un nodo [0..i] guarda h_i = b.")}
             </p>
-            <Player step=step total=total_levels unit="level" />
+            <Player step=step total=total_levels unit=tr("level", "nivel") />
             <div class="scan-counters">
                 {counters}
                 {verified}
             </div>
             {svg}
             <p class="scan-hover" data-testid="scan-hover" aria-live="polite">{hover_text}</p>
-            <p class="scan-note">{move || (kind.get() == Kind::Blelloch).then_some(
+            <p class="scan-note">{move || (kind.get() == Kind::Blelloch).then_some(tr(
                 "Blelloch pads to a power of two with the identity (1, 0) (dashed nodes; their combines are counted). \
-                 The down-sweep leaves exclusive prefixes: h_t is read from node t+1, the last one from the total saved before the root was cleared."
-            )}</p>
+                 The down-sweep leaves exclusive prefixes: h_t is read from node t+1, the last one from the total saved before the root was cleared.",
+                "Blelloch rellena hasta una potencia de dos con la identidad (1, 0) (nodos discontinuos; sus combinaciones se cuentan). \
+                 El barrido descendente deja prefijos exclusivos: h_t se lee del nodo t+1, y el último del total guardado antes de vaciar la raíz.",
+            ).now())}</p>
 
             <details class="scan-inputs" open>
-                <summary>"Inputs a_t, b_t (editable) and outputs h_t"</summary>
-                <p class="notice" role="status" data-testid="scan-edit-notice">{move || edit_notice.get()}</p>
-                <button data-testid="scan-reset-edits" on:click=move |_| { edits.set(Edits::new()); edit_notice.set(None); }>"undo my edits"</button>
+                <summary>{t("Inputs a_t, b_t (editable) and outputs h_t", "Entradas a_t, b_t (editables) y salidas h_t")}</summary>
+                <p class="notice" role="status" data-testid="scan-edit-notice">{move || edit_notice.get().map(|(en, es)| lang().pick(en, es))}</p>
+                <button data-testid="scan-reset-edits" on:click=move |_| { edits.set(Edits::new()); edit_notice.set(None); }>{t("undo my edits", "deshacer mis cambios")}</button>
                 <div class="scan-table-box">
                     <table class="scan-table">
-                        <thead><tr><th>"t"</th><th>"token"</th><th>"a_t"</th><th>"b_t"</th><th>"h_t sequential"</th><th>"h_t this scan"</th></tr></thead>
+                        <thead><tr><th>"t"</th><th>"token"</th><th>"a_t"</th><th>"b_t"</th><th>{t("h_t sequential", "h_t secuencial")}</th><th>{t("h_t this scan", "h_t con este scan")}</th></tr></thead>
                         <tbody>{table}</tbody>
                     </table>
                 </div>
             </details>
 
-            <h3>"Work and depth vs n"</h3>
+            <h3>{t("Work and depth vs n", "Trabajo y profundidad frente a n")}</h3>
             <p class="scan-how">
-                "How to read this: left, the number of combines (work); right, the levels that must run one after another (depth); both axes logarithmic, the grey line is your n."
+                {t("How to read this: left, the number of combines (work); right, the levels that must run one after another (depth); both axes logarithmic, the grey line is your n.", "Cómo leerlo: a la izquierda, el número de combinaciones (trabajo); a la derecha, los niveles que deben ejecutarse uno tras otro (profundidad); ambos ejes logarítmicos; la línea gris es tu n.")}
             </p>
             <canvas node_ref=canvas class="scan-chart" data-testid="scan-cost-chart"
                 data-series=move || chart_data.with(|d| {
@@ -717,20 +897,27 @@ pub fn ScanView() -> impl IntoView {
             ></canvas>
             <p class="notice">{move || chart_error.get()}</p>
             <p class="scan-caption">
-                "The notes' “n log n” is the work of the simple Hillis–Steele scan (Σ (n − 2^d) ≈ n·log₂ n combines). "
-                "Blelloch's work-efficient scan does O(n) work — 2(m − 1) combines with m = 2^⌈log₂ n⌉, padding included — "
-                "and both have O(log n) depth: ⌈log₂ n⌉ and 2·log₂ m levels, against n − 1 for the sequential loop, which does the least work of all. "
-                "The chunked scan, like hardware-aware kernels such as Mamba's, runs short sequential scans inside blocks and passes a carry between them."
+                {t("The notes' “n log n” is the work of the simple Hillis–Steele scan (Σ (n − 2^d) ≈ n·log₂ n combines). \
+                Blelloch's work-efficient scan does O(n) work — 2(m − 1) combines with m = 2^⌈log₂ n⌉, padding included — \
+                and both have O(log n) depth: ⌈log₂ n⌉ and 2·log₂ m levels, against n − 1 for the sequential loop, which does the least work of all. \
+                The chunked scan, like hardware-aware kernels such as Mamba's, runs short sequential scans inside blocks and passes a carry between them.",
+                "El «n log n» de los apuntes es el trabajo del scan sencillo de Hillis–Steele (Σ (n − 2^d) ≈ n·log₂ n combinaciones). \
+                El scan de Blelloch, eficiente en trabajo, hace O(n) trabajo — 2(m − 1) combinaciones con m = 2^⌈log₂ n⌉, relleno incluido — \
+                y ambos tienen profundidad O(log n): ⌈log₂ n⌉ y 2·log₂ m niveles, frente a n − 1 del bucle secuencial, que es el que menos trabajo hace. \
+                El scan por bloques, como los kernels adaptados al hardware (el de Mamba, por ejemplo), ejecuta scans secuenciales cortos dentro de cada bloque y pasa un arrastre de un bloque al siguiente.")}
             </p>
 
-            <h3>"Why not a tanh RNN?"</h3>
+            <h3>{t("Why not a tanh RNN?", "¿Por qué no una RNN con tanh?")}</h3>
             <p>
-                "Take h_t = tanh(a_t·h_{t−1} + b_t) and run the same Hillis–Steele pattern as if tanh steps composed like affine ones "
-                "(each combine feeds the earlier node's tanh into the later pre-activation). One step is right, but a tanh of a tanh is not "
-                "another tanh step — the composition is not closed and the combine is not associative — so the tree order gives a different answer."
+                {t("Take h_t = tanh(a_t·h_{t−1} + b_t) and run the same Hillis–Steele pattern as if tanh steps composed like affine ones \
+                (each combine feeds the earlier node's tanh into the later pre-activation). One step is right, but a tanh of a tanh is not \
+                another tanh step — the composition is not closed and the combine is not associative — so the tree order gives a different answer.",
+                "Toma h_t = tanh(a_t·h_{t−1} + b_t) y aplica el mismo patrón de Hillis–Steele como si los pasos con tanh se compusieran como los afines \
+                (cada combinación mete la tanh del nodo anterior en la preactivación del posterior). Un paso sale bien, pero una tanh de una tanh no es \
+                otro paso con tanh — la composición no es cerrada y la combinación no es asociativa —, así que el orden en árbol da otro resultado.")}
             </p>
             {tanh_panel}
-            <p class="scan-how">"How to read this: solid, the true tanh recurrence h_t; dashed, what the scan pattern produces; one point per step t."</p>
+            <p class="scan-how">{t("How to read this: solid, the true tanh recurrence h_t; dashed, what the scan pattern produces; one point per step t.", "Cómo leerlo: continua, la recurrencia tanh verdadera h_t; discontinua, lo que produce el patrón del scan; un punto por paso t.")}</p>
         </section>
     }
 }

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::core::flow::{FlowDiagram, FlowEdge};
+use crate::ui::i18n::{core_label, lang, Lang};
 
 /// Horizontal distance between positions, vertical distance between rows (SVG units).
 const DX: f64 = 30.0;
@@ -136,7 +137,7 @@ pub fn FlowDiagramView(
                 .rows
                 .iter()
                 .enumerate()
-                .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{label.clone()}</text> })
+                .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{core_label(label, lang())}</text> })
                 .collect_view();
             (edges, nodes, labels)
         })
@@ -168,7 +169,10 @@ pub fn FlowDiagramView(
     };
     view! {
         <svg class="flow-diagram" data-testid=test_id role="img"
-            aria-label=move || frame.with(|f| format!("Flow diagram: {}", f.label))
+            aria-label=move || frame.with(|f| match lang() {
+                Lang::En => format!("Flow diagram: {}", f.label),
+                Lang::Es => format!("Diagrama de flujo: {}", core_label(&f.label, Lang::Es)),
+            })
             viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
             style=move || { let (w, _) = size(); format!("max-width: {}px", w.max(320.0) * 1.6) }>
             {body}

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::format::{display_number, matrix_json, strings_json};
+use crate::ui::i18n::{lang, show, Lang, Tr};
 
 /// Colour of a non-finite value (magenta): it is never drawn as if it were a number.
 const NON_FINITE_RGB: [u8; 3] = [255, 0, 255];
@@ -110,7 +111,7 @@ pub fn Heatmap(
     /// `data-testid` of the figure.
     test_id: &'static str,
     /// One-line caption saying how to read it.
-    caption: &'static str,
+    caption: Tr,
     /// Signed data: diverging colour scale centred on 0.
     #[prop(optional)]
     diverging: bool,
@@ -146,12 +147,11 @@ pub fn Heatmap(
         hovered.get().and_then(|(i, j)| {
             let value = values.with(|v| v.get(i).and_then(|r| r.get(j)).copied())?;
             let label = |k: usize| row_labels.with(|l| l.get(k).cloned().unwrap_or_default());
-            Some(format!(
-                "output {i} “{}” ← input {j} “{}”: {}",
-                label(i),
-                label(j),
-                display_number(value)
-            ))
+            let (a, b, v) = (label(i), label(j), display_number(value));
+            Some(match lang() {
+                Lang::En => format!("output {i} “{a}” ← input {j} “{b}”: {v}"),
+                Lang::Es => format!("salida {i} «{a}» ← entrada {j} «{b}»: {v}"),
+            })
         })
     };
     // Text alternative for screen readers: size and where the largest value sits.
@@ -166,16 +166,26 @@ pub fn Heatmap(
                 .max_by(|a, b| a.2.abs().total_cmp(&b.2.abs()));
             let label = |k: usize| row_labels.with(|l| l.get(k).cloned().unwrap_or_default());
             let overflow = rows.iter().flatten().filter(|v| !v.is_finite()).count();
-            let mut text = format!("{} rows × {cols} columns.", rows.len());
+            let spanish = lang() == Lang::Es;
+            let mut text = if spanish {
+                format!("{} filas × {cols} columnas.", rows.len())
+            } else {
+                format!("{} rows × {cols} columns.", rows.len())
+            };
             if let Some((i, j, v)) = largest {
-                text.push_str(&format!(
-                    " Largest magnitude {} at row {i} “{}”, column {j}.",
-                    display_number(v),
-                    label(i)
-                ));
+                let (v, name) = (display_number(v), label(i));
+                text.push_str(&if spanish {
+                    format!(" Mayor magnitud {v} en la fila {i} «{name}», columna {j}.")
+                } else {
+                    format!(" Largest magnitude {v} at row {i} “{name}”, column {j}.")
+                });
             }
             if overflow > 0 {
-                text.push_str(&format!(" {overflow} cells overflow."));
+                text.push_str(&if spanish {
+                    format!(" {overflow} celdas desbordan.")
+                } else {
+                    format!(" {overflow} cells overflow.")
+                });
             }
             text
         })
@@ -189,7 +199,7 @@ pub fn Heatmap(
                 node_ref=canvas_ref
                 role="img"
                 aria-describedby=summary_id
-                aria-label=caption
+                aria-label=show(caption)
                 on:mousemove=move |ev| set_hovered.set(cell_at(&ev))
                 on:mouseleave=move |_| set_hovered.set(None)
                 on:click=move |ev| {
@@ -199,11 +209,17 @@ pub fn Heatmap(
                 }
             ></canvas>
             <figcaption>
-                {caption}
+                {show(caption)}
                 <span class="legend">
                     {move || {
                         let (lo, hi) = range.get();
-                        format!(" · colour from {} (dark) to {} (bright); magenta = overflow/NaN", display_number(lo), display_number(hi))
+                        let (lo, hi) = (display_number(lo), display_number(hi));
+                        match (lang(), diverging) {
+                            (Lang::En, false) => format!(" · colour from {lo} (dark) to {hi} (bright); magenta = overflow/NaN"),
+                            (Lang::Es, false) => format!(" · color de {lo} (oscuro) a {hi} (claro); magenta = desbordamiento/NaN"),
+                            (Lang::En, true) => format!(" · colour from {lo} (blue) through 0 (white) to {hi} (red); magenta = overflow/NaN"),
+                            (Lang::Es, true) => format!(" · color de {lo} (azul) a {hi} (rojo), pasando por 0 (blanco); magenta = desbordamiento/NaN"),
+                        }
                     }}
                 </span>
                 <output class="readout">{move || readout().unwrap_or_default()}</output>

@@ -7,6 +7,8 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::ui::i18n::{t, tr, Tr};
+
 /// Whether the user asked the system for less motion.
 pub fn prefers_reduced_motion() -> bool {
     web_sys::window()
@@ -36,8 +38,8 @@ pub fn Player(
     #[prop(into)]
     total: Signal<usize>,
     /// Label of the step counter, e.g. "step" or "level".
-    #[prop(default = "step")]
-    unit: &'static str,
+    #[prop(default = tr("step", "paso"))]
+    unit: Tr,
 ) -> impl IntoView {
     let playing = RwSignal::new(false);
     // Mirrored in the URL as `<view>.step`, clamped to the last step of the trace shown now.
@@ -109,23 +111,23 @@ pub fn Player(
     });
     on_cleanup(move || keys.remove());
     view! {
-        <div class="player" role="group" aria-label="Animation player">
-            <button data-testid="player-reset" title="Reset to step 0" on:click=move |_| { playing.set(false); step.set(0); }>"reset"</button>
-            <button data-testid="player-back" title="Step back (←)" on:click=move |_| back()>"◀"</button>
-            <button data-testid="player-play" title="Play / pause (space)"
+        <div class="player" role="group" aria-label=t("Animation player", "Reproductor de la animación")>
+            <button data-testid="player-reset" title=t("Reset to step 0", "Volver al paso 0") on:click=move |_| { playing.set(false); step.set(0); }>{t("reset", "reiniciar")}</button>
+            <button data-testid="player-back" title=t("Step back (←)", "Paso atrás (←)") on:click=move |_| back()>"◀"</button>
+            <button data-testid="player-play" title=t("Play / pause (space)", "Reproducir / pausar (espacio)")
                 aria-pressed=move || playing.get().to_string()
                 on:click=move |_| playing.update(|p| *p = !*p)>
-                {move || if playing.get() { "⏸ pause" } else { "▶ play" }}
+                {move || if playing.get() { tr("⏸ pause", "⏸ pausa").now() } else { tr("▶ play", "▶ reproducir").now() }}
             </button>
-            <button data-testid="player-step" title="Step forward (→)" on:click=move |_| forward()>"▶|"</button>
+            <button data-testid="player-step" title=t("Step forward (→)", "Paso adelante (→)") on:click=move |_| forward()>"▶|"</button>
             <span class="step-counter" data-testid="step-counter" aria-live="polite">
-                {move || format!("{unit} {} / {}", step.get(), total.get())}
+                {move || format!("{} {} / {}", unit.now(), step.get(), total.get())}
             </span>
             <label class="speed">
-                "speed "
+                {t("speed ", "velocidad ")}
                 <input type="range" min="0.5" max="20" step="0.5" data-testid="slider-speed"
                     prop:value=move || speed.get().to_string()
-                    aria-valuetext=move || format!("{} steps per second", speed.get())
+                    aria-valuetext=move || format!("{} {}", speed.get(), tr("steps per second", "pasos por segundo").now())
                     on:input:target=move |ev| {
                         if let Ok(v) = ev.target().value().parse::<f64>() { speed.set(v.clamp(0.5, 20.0)) }
                     }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::format::display_number;
+use crate::ui::i18n::{show, Tr};
 use crate::ui::url_state::url_state;
 
 /// A slider bound to `value`, clamped to `[min, max]`; `data-testid="slider-<param>"`.
@@ -12,12 +13,12 @@ use crate::ui::url_state::url_state;
 #[component]
 pub fn Slider(
     /// Text label shown before the slider.
-    label: &'static str,
+    label: Tr,
     /// Id used in `data-testid="slider-<param>"` and URLs.
     param: &'static str,
     /// Unit shown after the value ("" for none).
-    #[prop(default = "")]
-    unit: &'static str,
+    #[prop(default = Tr::same(""))]
+    unit: Tr,
     /// Smallest value.
     min: f64,
     /// Largest value.
@@ -55,12 +56,12 @@ pub fn Slider(
         if unit.is_empty() {
             text
         } else {
-            format!("{text} {unit}")
+            format!("{text} {}", unit.now())
         }
     };
     view! {
         <div class="slider">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{show(label)}</label>
             <input
                 type="range"
                 id=id.clone()
