@@ -6,6 +6,7 @@
 pub mod cost;
 pub mod error;
 pub mod fading;
+pub mod learn;
 pub mod flow;
 pub mod models;
 pub mod rng;
