@@ -6,8 +6,8 @@
 pub mod cost;
 pub mod error;
 pub mod fading;
-pub mod learn;
 pub mod flow;
+pub mod learn;
 pub mod models;
 pub mod rng;
 pub mod scan;

@@ -16,6 +16,7 @@ pub fn App() -> impl IntoView {
     provide_context(input);
     let ready = AppReady(RwSignal::new(false));
     provide_context(ready);
+    provide_context(crate::ui::trained::TrainedModels::new());
     let (current, set_current) = signal(VIEWS[0].id);
 
     view! {

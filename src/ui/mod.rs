@@ -6,5 +6,6 @@ pub mod influence;
 pub mod model_controls;
 pub mod panic;
 pub mod state;
+pub mod trained;
 pub mod views;
 pub mod widgets;

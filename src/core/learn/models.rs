@@ -160,7 +160,10 @@ pub fn family_leaves(params: &ModelParams) -> (Vec<Array2<f32>>, Vec<bool>) {
         }
         ModelParams::LinearRnn(p) => {
             // u = x [B_reᵀ | B_imᵀ];  z = [h_re | h_im] [C_reᵀ ; −C_imᵀ]
-            put(concat_cols(&re(&p.b).t().to_owned(), &im(&p.b).t().to_owned()), false);
+            put(
+                concat_cols(&re(&p.b).t().to_owned(), &im(&p.b).t().to_owned()),
+                false,
+            );
             let lam_re = p.lambda.mapv(|v| v.re);
             let lam_im = p.lambda.mapv(|v| v.im);
             put(concat_cols(&row(&lam_re), &row(&lam_im)), false);
@@ -389,7 +392,11 @@ pub fn block(
                     if shift >= len {
                         break;
                     }
-                    let shifted = if shift == 0 { h } else { tape.shift(h, shift, batch) };
+                    let shifted = if shift == 0 {
+                        h
+                    } else {
+                        tape.shift(h, shift, batch)
+                    };
                     let term = tape.matmul(shifted, w[base + m]);
                     z = Some(match z {
                         Some(acc) => tape.add(acc, term),

@@ -96,11 +96,20 @@ enum Op {
     Scale(Var, f32),
     Unary(Var, Unary),
     /// y[t] = x[t − shift] (0 for t < shift), per sequence; `batch` rows per time step.
-    Shift { x: Var, rows: usize },
+    Shift {
+        x: Var,
+        rows: usize,
+    },
     /// y[r] = table[tokens[r]]
-    Gather { table: Var, tokens: Vec<usize> },
+    Gather {
+        table: Var,
+        tokens: Vec<usize>,
+    },
     /// (x − μ)/√(σ² + ε) per row; keeps 1/√(σ² + ε).
-    Normalize { x: Var, inv_std: Vec<f32> },
+    Normalize {
+        x: Var,
+        inv_std: Vec<f32>,
+    },
     /// Causal multi-head softmax attention; keeps the weights `[batch·heads, L, L]`.
     Attention {
         q: Var,
@@ -112,13 +121,30 @@ enum Op {
         weights: Vec<Array2<f32>>,
     },
     /// h_t = tanh(pre_t + h_{t−1} Wᵀ), h_{−1} = 0.
-    TanhRnn { pre: Var, w: Var, batch: usize },
+    TanhRnn {
+        pre: Var,
+        w: Var,
+        batch: usize,
+    },
     /// Complex diagonal recurrence h_t = λ ⊙ h_{t−1} + u_t on `[re | im]` column halves.
-    ComplexScan { u: Var, lambda: Var, batch: usize },
+    ComplexScan {
+        u: Var,
+        lambda: Var,
+        batch: usize,
+    },
     /// S4D-Real kernel K[k, d] = Σ_n c b (expm1(Δa)/a) e^{kΔa}, `[len, D]`.
-    S4dKernel { a: Var, b: Var, c: Var, delta: Var },
+    S4dKernel {
+        a: Var,
+        b: Var,
+        c: Var,
+        delta: Var,
+    },
     /// y[t] = Σ_{k ≤ t} K[k] ⊙ x[t − k] per channel.
-    DepthwiseConv { x: Var, kernel: Var, batch: usize },
+    DepthwiseConv {
+        x: Var,
+        kernel: Var,
+        batch: usize,
+    },
     /// Mamba's selective scan (no skip, no gate); keeps the states `[L, batch, Di, N]`.
     SelectiveScan {
         delta: Var,
@@ -377,11 +403,12 @@ impl Tape {
             let mut yt = y.slice_mut(s![t * batch..(t + 1) * batch, ..]);
             for k in 0..kv.nrows().min(t + 1) {
                 let src = xv.slice(s![(t - k) * batch..(t - k + 1) * batch, ..]);
-                Zip::from(&mut yt).and(&src).and_broadcast(kv.row(k)).for_each(
-                    |y, &x, &w| {
+                Zip::from(&mut yt)
+                    .and(&src)
+                    .and_broadcast(kv.row(k))
+                    .for_each(|y, &x, &w| {
                         *y += w * x;
-                    },
-                );
+                    });
             }
         }
         push(self, y, Op::DepthwiseConv { x, kernel, batch })
@@ -534,8 +561,7 @@ impl Tape {
                 let xhat = &self.nodes[id].value;
                 let d = g.ncols() as f32;
                 let mut dx = g.clone();
-                for ((mut row, xh), &s) in dx.rows_mut().into_iter().zip(xhat.rows()).zip(inv_std)
-                {
+                for ((mut row, xh), &s) in dx.rows_mut().into_iter().zip(xhat.rows()).zip(inv_std) {
                     let mean_g = row.sum() / d;
                     let mean_gx = row.dot(&xh) / d;
                     Zip::from(&mut row)

@@ -41,7 +41,11 @@ pub const RECALL_KEYS: usize = 8;
 pub const BATCH: usize = 32;
 
 impl Task {
-    pub const ALL: [Task; 3] = [Task::DelayedCopy, Task::SelectiveCopy, Task::AssociativeRecall];
+    pub const ALL: [Task; 3] = [
+        Task::DelayedCopy,
+        Task::SelectiveCopy,
+        Task::AssociativeRecall,
+    ];
 
     /// Id used in test ids.
     pub fn id(self) -> &'static str {
@@ -126,7 +130,9 @@ pub fn example(task: Task, knob: usize, seed: u64, index: u64) -> Example {
     match task {
         Task::DelayedCopy => {
             let len = DELAYED_COPY_LEN;
-            let tokens: Vec<usize> = (0..len).map(|_| rng.random_range(0..DATA_SYMBOLS)).collect();
+            let tokens: Vec<usize> = (0..len)
+                .map(|_| rng.random_range(0..DATA_SYMBOLS))
+                .collect();
             // y_t = x_{t−k}
             let targets = (0..len)
                 .map(|t| t.checked_sub(knob).map(|src| tokens[src]))
@@ -253,13 +259,19 @@ mod tests {
             assert_eq!(e.tokens.len(), len);
             let query = e.tokens[len - 1];
             let mut keys: Vec<usize> = (0..pairs).map(|i| e.tokens[2 * i]).collect();
-            let at = keys.iter().position(|&k| k == query).expect("query is a key");
+            let at = keys
+                .iter()
+                .position(|&k| k == query)
+                .expect("query is a key");
             assert_eq!(e.targets[len - 1], Some(e.tokens[2 * at + 1]));
             assert!(e.targets[..len - 1].iter().all(Option::is_none));
             keys.sort_unstable();
             keys.dedup();
             assert_eq!(keys.len(), pairs, "keys are distinct");
-            assert!(e.tokens.iter().all(|&t| t < Task::AssociativeRecall.vocab()));
+            assert!(e
+                .tokens
+                .iter()
+                .all(|&t| t < Task::AssociativeRecall.vocab()));
         }
     }
 

@@ -133,7 +133,45 @@ fn parameter_counts_in_budget() {
             let n = Trainable::new(family, task.vocab(), 0)
                 .expect("model")
                 .parameter_count();
-            assert!((1500..=5000).contains(&n), "{family:?} {task:?}: {n} parameters");
+            assert!(
+                (1500..=5000).contains(&n),
+                "{family:?} {task:?}: {n} parameters"
+            );
+        }
+    }
+}
+
+/// Not a check: prints what the default runs reach and how long a step takes natively
+/// (`cargo test --release --lib learn_report -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn learn_report() {
+    let steps: usize = std::env::var("LEARN_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(super::train::DEFAULT_STEPS);
+    for task in Task::ALL {
+        for family in Family::ALL {
+            let settings = Settings {
+                task,
+                knob: task.knob_range().2,
+                seed: 42,
+                steps,
+            };
+            let mut run = Training::new(family, settings).expect("training");
+            let start = std::time::Instant::now();
+            run.advance(steps);
+            let ms = start.elapsed().as_secs_f64() * 1000.0 / steps as f64;
+            let eval = run.evaluate();
+            println!(
+                "{:?} {:?} params {} ms/step {:.2} final loss {:.3} held-out accuracy {:.3}",
+                task,
+                family,
+                run.model.parameter_count(),
+                ms,
+                eval.loss,
+                eval.accuracy
+            );
         }
     }
 }

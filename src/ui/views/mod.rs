@@ -5,6 +5,7 @@ use leptos::prelude::*;
 pub mod cost;
 pub mod fading;
 pub mod flow;
+pub mod learn;
 pub mod scan;
 pub mod ssm;
 
@@ -25,6 +26,7 @@ pub const VIEWS: &[ViewEntry] = &[
     scan::ENTRY,
     cost::ENTRY,
     ssm::ENTRY,
+    learn::ENTRY,
 ];
 
 /// The entry with this id, if any.
