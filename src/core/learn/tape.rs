@@ -154,6 +154,7 @@ enum Op {
         c: Var,
         batch: usize,
         states: Vec<f32>,
+        decay: Vec<f32>,
     },
     /// Mean cross-entropy over rows with a target; keeps the softmax.
     CrossEntropy {
@@ -436,19 +437,39 @@ impl Tape {
         let (rows, di) = dv.dim();
         let n = alv.ncols();
         let a = alv.mapv(|v| -v.exp());
+        let (dv, uv, bv, cv) = (
+            dv.as_standard_layout(),
+            uv.as_standard_layout(),
+            bv.as_standard_layout(),
+            cv.as_standard_layout(),
+        );
+        let (dv, uv, bv, cv, av) = (
+            flat(&dv),
+            flat(&uv),
+            flat(&bv),
+            flat(&cv),
+            a.as_slice().unwrap_or(&[]),
+        );
+        // states[(r·Di + d)·N + j] = h; decay[same] = exp(Δ A), kept for the backward pass.
         let mut states = vec![0.0f32; rows * di * n];
+        let mut decay = vec![0.0f32; rows * di * n];
         let mut y = Array2::zeros((rows, di));
         for r in 0..rows {
             let prev = r.checked_sub(batch);
+            let (b_row, c_row) = (&bv[r * n..(r + 1) * n], &cv[r * n..(r + 1) * n]);
             for d in 0..di {
-                let dt = dv[[r, d]];
-                let du = dt * uv[[r, d]];
+                let dt = dv[r * di + d];
+                let du = dt * uv[r * di + d];
+                let at = (r * di + d) * n;
+                let a_row = &av[d * n..(d + 1) * n];
                 let mut acc = 0.0;
                 for j in 0..n {
                     let hp = prev.map_or(0.0, |p| states[(p * di + d) * n + j]);
-                    let h = (dt * a[[d, j]]).exp() * hp + du * bv[[r, j]];
-                    states[(r * di + d) * n + j] = h;
-                    acc += cv[[r, j]] * h;
+                    let e = (dt * a_row[j]).exp();
+                    let h = e * hp + du * b_row[j];
+                    decay[at + j] = e;
+                    states[at + j] = h;
+                    acc += c_row[j] * h;
                 }
                 y[[r, d]] = acc;
             }
@@ -464,6 +485,7 @@ impl Tape {
                 c,
                 batch,
                 states,
+                decay,
             },
         )
     }
@@ -722,44 +744,72 @@ impl Tape {
                 c,
                 batch,
                 states,
+                decay,
             } => {
                 let (dv, uv, alv, bv, cv) = (val(*delta), val(*u), val(*a_log), val(*b), val(*c));
                 let (rows, di) = dv.dim();
                 let n = alv.ncols();
                 let a = alv.mapv(|v| -v.exp());
-                let mut d_delta = Array2::zeros(dv.raw_dim());
-                let mut d_u = Array2::zeros(uv.raw_dim());
-                let mut d_a = Array2::<f32>::zeros(alv.raw_dim());
-                let mut d_b = Array2::zeros(bv.raw_dim());
-                let mut d_c = Array2::zeros(cv.raw_dim());
-                // adjoint of h for every (row of the current step) — indexed by row
+                let (dvs, uvs, bvs, cvs, gs) = (
+                    dv.as_standard_layout(),
+                    uv.as_standard_layout(),
+                    bv.as_standard_layout(),
+                    cv.as_standard_layout(),
+                    g.as_standard_layout(),
+                );
+                let (dvs, uvs, bvs, cvs, gs, av) = (
+                    flat(&dvs),
+                    flat(&uvs),
+                    flat(&bvs),
+                    flat(&cvs),
+                    flat(&gs),
+                    a.as_slice().unwrap_or(&[]),
+                );
+                let mut d_delta = vec![0.0f32; rows * di];
+                let mut d_u = vec![0.0f32; rows * di];
+                let mut d_a = vec![0.0f32; di * n];
+                let mut d_b = vec![0.0f32; rows * n];
+                let mut d_c = vec![0.0f32; rows * n];
+                // adj[(r·Di + d)·N + j]: the adjoint of h at that row, from later steps
                 let mut adj = vec![0.0f32; rows * di * n];
                 for r in (0..rows).rev() {
                     let prev = r.checked_sub(*batch);
+                    let (b_row, c_row) = (&bvs[r * n..(r + 1) * n], &cvs[r * n..(r + 1) * n]);
                     for d in 0..di {
-                        let dt = dv[[r, d]];
-                        let uval = uv[[r, d]];
-                        let gy = g[[r, d]];
+                        let dt = dvs[r * di + d];
+                        let uval = uvs[r * di + d];
+                        let gy = gs[r * di + d];
+                        let at = (r * di + d) * n;
+                        let a_row = &av[d * n..(d + 1) * n];
                         let (mut acc_delta, mut acc_u) = (0.0f32, 0.0f32);
                         for j in 0..n {
-                            let idx = (r * di + d) * n + j;
-                            let h = states[idx];
-                            d_c[[r, j]] += gy * h;
-                            let gh = adj[idx] + gy * cv[[r, j]];
+                            let h = states[at + j];
+                            d_c[r * n + j] += gy * h;
+                            let gh = adj[at + j] + gy * c_row[j];
                             let hp = prev.map_or(0.0, |p| states[(p * di + d) * n + j]);
-                            let abar = (dt * a[[d, j]]).exp();
-                            acc_delta += gh * (a[[d, j]] * abar * hp + bv[[r, j]] * uval);
-                            d_a[[d, j]] += gh * dt * abar * hp;
-                            d_b[[r, j]] += gh * dt * uval;
-                            acc_u += gh * dt * bv[[r, j]];
+                            let abar = decay[at + j];
+                            // h = exp(Δ A) h_prev + Δ B u
+                            acc_delta += gh * (a_row[j] * abar * hp + b_row[j] * uval);
+                            d_a[d * n + j] += gh * dt * abar * hp;
+                            d_b[r * n + j] += gh * dt * uval;
+                            acc_u += gh * dt * b_row[j];
                             if let Some(p) = prev {
                                 adj[(p * di + d) * n + j] += gh * abar;
                             }
                         }
-                        d_delta[[r, d]] += acc_delta;
-                        d_u[[r, d]] += acc_u;
+                        d_delta[r * di + d] += acc_delta;
+                        d_u[r * di + d] += acc_u;
                     }
                 }
+                let shaped = |v: Vec<f32>, r: usize, c: usize| {
+                    Array2::from_shape_vec((r, c), v).unwrap_or_else(|_| Array2::zeros((r, c)))
+                };
+                let (d_delta, d_u) = (shaped(d_delta, rows, di), shaped(d_u, rows, di));
+                let (d_a, d_b, d_c) = (
+                    shaped(d_a, di, n),
+                    shaped(d_b, rows, n),
+                    shaped(d_c, rows, n),
+                );
                 // A = −exp(a_log) ⇒ ∂A/∂a_log = A
                 let d_alog = &d_a * &a;
                 accumulate(grads, *delta, d_delta);
@@ -788,6 +838,11 @@ impl Tape {
             }
         }
     }
+}
+
+/// The elements of a standard-layout array in order.
+fn flat<'a>(m: &'a ndarray::CowArray<'_, f32, ndarray::Ix2>) -> &'a [f32] {
+    m.as_slice().unwrap_or(&[])
 }
 
 /// Zero-order hold of one real state: (e = exp(Δa), q = expm1(Δa)/a, = Δ when a = 0).

@@ -25,6 +25,11 @@ const CLIP_NORM: f32 = 1.0;
 pub const DEFAULT_STEPS: usize = 1000;
 /// Examples in the held-out evaluation (drawn from batches far beyond any training step).
 pub const EVAL_EXAMPLES: usize = 256;
+/// The evaluation runs in chunks of this many examples (one chunk ≈ one training step of work,
+/// so the UI can interleave it with frames).
+pub const EVAL_CHUNK: usize = BATCH;
+/// Chunks of the evaluation.
+pub const EVAL_CHUNKS: usize = EVAL_EXAMPLES / EVAL_CHUNK;
 const EVAL_FIRST_STEP: u64 = 1 << 40;
 
 /// What to train on.
@@ -202,8 +207,61 @@ impl Training {
 
     /// Loss and accuracy on `EVAL_EXAMPLES` held-out examples.
     pub fn evaluate(&self) -> Score {
+        let mut total = EvalTally::default();
+        for chunk in 0..EVAL_CHUNKS {
+            total.add(self.evaluate_chunk(chunk));
+        }
+        total.score()
+    }
+
+    /// Chunk `chunk` (< `EVAL_CHUNKS`) of the held-out evaluation.
+    pub fn evaluate_chunk(&self, chunk: usize) -> EvalTally {
         let s = self.settings;
-        let data = batch(s.task, s.knob, s.seed, EVAL_FIRST_STEP, EVAL_EXAMPLES);
-        score(&self.model, &data)
+        let data = batch(
+            s.task,
+            s.knob,
+            s.seed,
+            EVAL_FIRST_STEP + chunk as u64,
+            EVAL_CHUNK,
+        );
+        let mut tape = Tape::new();
+        let (_, logits) = self.model.logits(&mut tape, &data.tokens, data.batch);
+        let acc = accuracy(tape.value(logits), &data.targets);
+        let loss = tape.cross_entropy(logits, &data.targets);
+        let answers = data.targets.iter().filter(|t| t.is_some()).count();
+        EvalTally {
+            loss_sum: f64::from(tape.value(loss)[[0, 0]]) * answers as f64,
+            right: f64::from(acc) * answers as f64,
+            answers,
+            chunks: 1,
+        }
+    }
+}
+
+/// Sums over evaluation chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EvalTally {
+    pub loss_sum: f64,
+    pub right: f64,
+    pub answers: usize,
+    /// Chunks added.
+    pub chunks: usize,
+}
+
+impl EvalTally {
+    pub fn add(&mut self, other: EvalTally) {
+        self.loss_sum += other.loss_sum;
+        self.right += other.right;
+        self.answers += other.answers;
+        self.chunks += other.chunks;
+    }
+
+    /// Mean loss and accuracy per answer.
+    pub fn score(&self) -> Score {
+        let n = self.answers.max(1) as f64;
+        Score {
+            loss: (self.loss_sum / n) as f32,
+            accuracy: (self.right / n) as f32,
+        }
     }
 }

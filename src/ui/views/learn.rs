@@ -14,7 +14,9 @@ use leptos::tachys::html::element::Canvas;
 use super::ViewEntry;
 use crate::core::learn::models::learn_config;
 use crate::core::learn::tasks::{example, Task, DATA_SYMBOLS};
-use crate::core::learn::train::{Score, Settings, Training, DEFAULT_STEPS, EVAL_EXAMPLES};
+use crate::core::learn::train::{
+    EvalTally, Score, Settings, Training, DEFAULT_STEPS, EVAL_CHUNKS, EVAL_EXAMPLES,
+};
 use crate::core::models::family::Family;
 use crate::ui::charts::learn::{draw, Curve, LearnChart};
 use crate::ui::influence::now_ms;
@@ -136,7 +138,8 @@ impl RunSummary {
 struct Session {
     settings: Settings,
     runs: Vec<Training>,
-    evals: Vec<Option<Score>>,
+    /// Held-out evaluation so far, per run (computed in chunks after training).
+    evals: Vec<EvalTally>,
     /// Bumped by every Train/Resume so a stale loop stops.
     generation: u64,
 }
@@ -210,7 +213,8 @@ fn verdicts(task: Task, knob: usize, runs: &[RunSummary], done: bool) -> Vec<(St
     out
 }
 
-/// One Adam step of the model that is furthest behind; false when all are done.
+/// One Adam step of the model that is furthest behind, or else one chunk of a finished
+/// model's held-out evaluation; false when everything is done.
 fn step_one(session: &mut Session) -> bool {
     let next = session
         .runs
@@ -219,16 +223,25 @@ fn step_one(session: &mut Session) -> bool {
         .filter(|(_, r)| !r.is_done())
         .min_by_key(|(_, r)| r.step_count())
         .map(|(i, _)| i);
-    match next {
+    if let Some(i) = next {
+        session.runs[i].step();
+        return true;
+    }
+    let pending = session.evals.iter().position(|e| e.chunks < EVAL_CHUNKS);
+    match pending {
         Some(i) => {
-            session.runs[i].step();
-            if session.runs[i].is_done() {
-                session.evals[i] = Some(session.runs[i].evaluate());
-            }
+            let chunk = session.evals[i].chunks;
+            let tally = session.runs[i].evaluate_chunk(chunk);
+            session.evals[i].add(tally);
             true
         }
         None => false,
     }
+}
+
+/// The finished evaluation, if complete.
+fn finished(tally: &EvalTally) -> Option<Score> {
+    (tally.chunks >= EVAL_CHUNKS).then(|| tally.score())
 }
 
 /// Runs one slice and schedules the next while `generation` is current and running.
@@ -254,7 +267,7 @@ fn slice(
         s.runs
             .iter()
             .zip(&s.evals)
-            .map(|(r, e)| RunSummary::of(r, *e))
+            .map(|(r, e)| RunSummary::of(r, finished(e)))
             .collect::<Vec<_>>()
     });
     let _ = summaries.try_set(snapshot);
@@ -357,7 +370,7 @@ pub fn LearnView() -> impl IntoView {
         let count = runs.len();
         session.update_value(|s| {
             s.settings = settings;
-            s.evals = vec![None; count];
+            s.evals = vec![EvalTally::default(); count];
             s.runs = runs;
         });
         let mut snapshot: Vec<RunSummary> =
