@@ -397,7 +397,7 @@ pub fn FlowView() -> impl IntoView {
         }
     });
     let steps_line = move || {
-        let len = input.tokens.with(|t| t.len());
+        let len = a.labels.with(|l| l.len());
         let describe = |m: &PaneModel| {
             format!(
                 "{} needs {} sequential steps",

@@ -31,8 +31,11 @@ pub const ENTRY: ViewEntry = ViewEntry {
     render: || view! { <LearnView/> }.into_any(),
 };
 
-/// Training time per slice before yielding to the browser, in milliseconds.
-const SLICE_MS: f64 = 10.0;
+/// Training time per slice before yielding to the browser, in milliseconds (a slice ends
+/// after the step that crosses it, so one slice lasts this plus at most one step).
+const SLICE_MS: f64 = 8.0;
+/// The page (charts, table) is refreshed at most this often while training, in milliseconds.
+const REFRESH_MS: f64 = 100.0;
 /// Points drawn per curve (steps are averaged in buckets: this also smooths the curve).
 const CURVE_POINTS: usize = 200;
 /// Steps averaged for the "final loss" column.
@@ -142,6 +145,18 @@ struct Session {
     evals: Vec<EvalTally>,
     /// Bumped by every Train/Resume so a stale loop stops.
     generation: u64,
+    /// When the page was last refreshed (`now_ms`).
+    refreshed_at: f64,
+}
+
+/// What the page shows of `session` now.
+fn snapshot(session: &Session) -> Vec<RunSummary> {
+    session
+        .runs
+        .iter()
+        .zip(&session.evals)
+        .map(|(r, e)| RunSummary::of(r, finished(e)))
+        .collect()
 }
 
 /// Averages `values` into at most `CURVE_POINTS` buckets: (centre step, mean).
@@ -258,19 +273,20 @@ fn slice(
     }
     let start = now_ms();
     let mut more = true;
+    let mut refresh = false;
     session.update_value(|s| {
         while more && now_ms() - start < SLICE_MS {
             more = step_one(s);
         }
+        let now = now_ms();
+        refresh = !more || now - s.refreshed_at >= REFRESH_MS;
+        if refresh {
+            s.refreshed_at = now;
+        }
     });
-    let snapshot = session.with_value(|s| {
-        s.runs
-            .iter()
-            .zip(&s.evals)
-            .map(|(r, e)| RunSummary::of(r, finished(e)))
-            .collect::<Vec<_>>()
-    });
-    let _ = summaries.try_set(snapshot);
+    if refresh {
+        let _ = summaries.try_set(session.with_value(snapshot));
+    }
     if more {
         set_timeout(
             move || slice(session, mine, status, summaries),
@@ -329,6 +345,7 @@ pub fn LearnView() -> impl IntoView {
         runs: Vec::new(),
         evals: Vec::new(),
         generation: 0,
+        refreshed_at: 0.0,
     });
 
     let start_loop = move || {
@@ -373,10 +390,9 @@ pub fn LearnView() -> impl IntoView {
             s.evals = vec![EvalTally::default(); count];
             s.runs = runs;
         });
-        let mut snapshot: Vec<RunSummary> =
-            session.with_value(|s| s.runs.iter().map(|r| RunSummary::of(r, None)).collect());
-        snapshot.extend(failed);
-        summaries.set(snapshot);
+        let mut shown = session.with_value(snapshot);
+        shown.extend(failed);
+        summaries.set(shown);
         trained_on.set(Some(settings));
         if count > 0 {
             start_loop();
@@ -387,6 +403,8 @@ pub fn LearnView() -> impl IntoView {
     let pause = move |_| {
         if status.get_untracked() == Status::Running {
             status.set(Status::Paused);
+            // The step in flight has finished (one thread): show exactly where it stopped.
+            summaries.set(session.with_value(snapshot));
         }
     };
     let resume = move |_| {
