@@ -8,6 +8,7 @@ pub mod error;
 pub mod fading;
 pub mod fast_math;
 pub mod flow;
+pub mod learn;
 pub mod models;
 pub mod rng;
 pub mod scan;

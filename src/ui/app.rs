@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
     provide_context(input);
     let ready = AppReady(RwSignal::new(false));
     provide_context(ready);
+    provide_context(crate::ui::trained::TrainedModels::new());
     let current = RwSignal::new(VIEWS[0].id);
     let locale = Locale(RwSignal::new(Lang::from_browser()));
     provide_context(locale);

@@ -8,6 +8,7 @@ pub mod model_controls;
 pub mod panic;
 pub mod state;
 pub mod theme;
+pub mod trained;
 pub mod url_state;
 pub mod view_boundary;
 pub mod views;

@@ -4,5 +4,6 @@
 pub mod canvas;
 pub mod cost;
 pub mod fading;
+pub mod learn;
 pub mod scan;
 pub mod ssm;

@@ -15,7 +15,8 @@ use crate::core::tokens::MAX_TOKENS;
 use crate::ui::i18n::{core_error, core_label, family_name, lang, t, tr, Lang};
 use crate::ui::influence::{self, InfluenceKind, InfluenceState};
 use crate::ui::model_controls::{FamilySelect, ModelControls, ModelKnobs};
-use crate::ui::state::{AppReady, Shared, SharedInput};
+use crate::ui::state::{AppReady, EmbeddingMatrix, Shared, SharedInput};
+use crate::ui::trained::{TrainedFlow, TrainedModels};
 use crate::ui::url_state::url_state;
 use crate::ui::widgets::flow_diagram::{DiagramFrame, FlowDiagramView};
 use crate::ui::widgets::format::display_number;
@@ -42,16 +43,44 @@ struct PaneModel {
     /// Per-position strength of the selected token in the state row (RNN, linear RNN).
     state_influence: Memo<Option<Shared<Array2<f32>>>>,
     influence: RwSignal<InfluenceState>,
+    /// Token labels of the input (the sentence, or a trained model's task example).
+    labels: Memo<Vec<String>>,
+    /// Whether the pane shows a model trained in the Learn view.
+    is_trained: Memo<bool>,
 }
 
 impl PaneModel {
-    fn new(family: Family, input: SharedInput, active: Signal<bool>) -> Self {
+    fn new(
+        family: Family,
+        input: SharedInput,
+        active: Signal<bool>,
+        trained: Option<RwSignal<Option<TrainedFlow>>>,
+    ) -> Self {
         let knobs = ModelKnobs::new(family);
+        // Learn view hook: a trained model replaces the random weights and the sentence.
+        let trained_now = move || trained.and_then(|t| t.get());
+        let x_source = Memo::new(move |_| match trained_now() {
+            Some(t) => EmbeddingMatrix((*t.x).clone()),
+            None => input.embeddings.get(),
+        });
+        let labels = Memo::new(move |_| match trained_now() {
+            Some(t) => t.tokens,
+            None => input.tokens.with(|t| t.tokens.clone()),
+        });
+        let is_trained = Memo::new(move |_| trained.is_some_and(|t| t.with(Option::is_some)));
+        Effect::new(move |_| {
+            if let Some(t) = trained_now() {
+                knobs.family.set(t.params.family());
+            }
+        });
         let mode = RwSignal::new(FlowMode::Sequential);
         let head = RwSignal::new(None);
         let kind = RwSignal::new(InfluenceKind::Full);
         let config = Memo::new(move |_| knobs.config(input.d_model.get()));
         let params = Memo::new(move |_| {
+            if let Some(t) = trained_now() {
+                return Ok(t.params);
+            }
             let (d_model, seed) = (input.d_model.get(), input.seed.get());
             config
                 .with(|c| c.init(d_model, seed))
@@ -60,7 +89,7 @@ impl PaneModel {
         });
         let run = Memo::new(move |_| {
             let params = params.get()?;
-            input.embeddings.with(|x| {
+            x_source.with(|x| {
                 if x.0.nrows() == 0 {
                     return Err(lang()
                         .pick(
@@ -83,8 +112,7 @@ impl PaneModel {
         });
         let state_influence = Memo::new(move |_| {
             let params = params.get().ok()?;
-            input
-                .embeddings
+            x_source
                 .with(|x| {
                     let x = x.0.view();
                     match &*params {
@@ -106,7 +134,7 @@ impl PaneModel {
                 influence.set(InfluenceState::default());
                 return;
             };
-            let x = input.embeddings.with(|x| Shared::new(x.0.clone()));
+            let x = x_source.with(|x| Shared::new(x.0.clone()));
             if x.nrows() == 0 {
                 influence.set(InfluenceState::default());
                 return;
@@ -122,6 +150,8 @@ impl PaneModel {
             diagram,
             state_influence,
             influence,
+            labels,
+            is_trained,
         }
     }
 
@@ -252,8 +282,7 @@ fn FlowPane(
     selected: RwSignal<usize>,
     suffix: &'static str,
 ) -> impl IntoView {
-    let input = expect_context::<SharedInput>();
-    let labels = Memo::new(move |_| input.tokens.with(|t| t.tokens.clone()));
+    let labels = model.labels;
     let log_scale = RwSignal::new(false);
     if let Some(url) = url_state() {
         url.bind_choice(
@@ -365,7 +394,9 @@ fn FlowPane(
                     </label>
                 </Show>
             </div>
-            <ModelControls knobs=model.knobs url_scope=suffix />
+            <Show when=move || !model.is_trained.get()>
+                <ModelControls knobs=model.knobs url_scope=suffix />
+            </Show>
             <p class="notice" role="status">{move || model.run.get().err()}</p>
             <p class="flow-step-label">{move || frame.with(|f| f.as_ref().map(|f| core_label(&f.label, lang())))}</p>
             <div class="flow-figures">
@@ -403,8 +434,9 @@ pub fn FlowView() -> impl IntoView {
     let input = expect_context::<SharedInput>();
     let ready = expect_context::<AppReady>();
     let compare = RwSignal::new(false);
-    let a = PaneModel::new(Family::Cnn, input, Signal::stored(true));
-    let b = PaneModel::new(Family::Transformer, input, compare.into());
+    let trained = use_context::<TrainedModels>().map(|t| t.0);
+    let a = PaneModel::new(Family::Cnn, input, Signal::stored(true), trained);
+    let b = PaneModel::new(Family::Transformer, input, compare.into(), None);
     let step = RwSignal::new(0usize);
     let selected = RwSignal::new(0usize);
     let d_model = RwSignal::new(input.d_model.get_untracked() as f64);
@@ -435,7 +467,7 @@ pub fn FlowView() -> impl IntoView {
         }
     });
     let steps_line = move || {
-        let len = input.tokens.with(|t| t.len());
+        let len = a.labels.with(|l| l.len());
         let lang = lang();
         let describe = |m: &PaneModel| {
             let (name, steps) = (family_name(m.knobs.family.get(), lang), m.total_steps());
@@ -471,6 +503,14 @@ pub fn FlowView() -> impl IntoView {
                 <label class="toggle"><input type="checkbox" data-testid="toggle-compare" prop:checked=move || compare.get()
                     on:change:target=move |ev| compare.set(ev.target().checked()) />{t(" compare two models", " comparar dos modelos")}</label>
             </div>
+            {move || trained.and_then(|t| t.get()).map(|t| view! {
+                <p class="trained-banner" data-testid="flow-trained-banner" role="status">
+                    {format!("Trained weights: {}. The left pane runs them on the tokens shown; ", t.description)}
+                    <button data-testid="flow-trained-clear" on:click=move |_| {
+                        if let Some(signal) = trained { signal.set(None); }
+                    }>"back to random weights and the sentence"</button>
+                </p>
+            })}
             <Player step=step total=total />
             <p class="steps-line" data-testid="steps-line">{steps_line}</p>
             <div class="flow-panes" class:compare=move || compare.get()>

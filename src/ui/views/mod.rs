@@ -8,6 +8,7 @@ use crate::ui::url_state::UrlState;
 pub mod cost;
 pub mod fading;
 pub mod flow;
+pub mod learn;
 pub mod scan;
 pub mod ssm;
 
@@ -28,6 +29,7 @@ pub const VIEWS: &[ViewEntry] = &[
     scan::ENTRY,
     cost::ENTRY,
     ssm::ENTRY,
+    learn::ENTRY,
 ];
 
 /// Builds the view with this id, if there is one.

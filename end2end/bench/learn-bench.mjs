@@ -1,0 +1,62 @@
+// Browser benchmark of the Learn view (NOT part of the Playwright test run): for each family,
+// the wall time of 500 training steps on the default task (selective copying, 16 noise tokens,
+// seed 42) from pressing Train to the run being done, and the longest main-thread task seen
+// meanwhile (PerformanceObserver 'longtask': tasks over 50 ms). Serves the existing dist/.
+//
+// Usage (from the repository root, after `trunk build --release`):
+//   node end2end/bench/learn-bench.mjs [--port N] [--families mamba,transformer]
+import { spawn } from 'node:child_process';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const port = Number(arg('--port', process.env.BENCH_PORT || 8098));
+const FAMILIES = ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba'];
+const chosen = arg('--families', FAMILIES.join(',')).split(',');
+const STEPS = '500';
+
+const server = spawn(process.execPath, [join(root, 'end2end', 'serve.mjs'), join(root, 'dist'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((ok) => server.stdout.once('data', ok));
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const rows = [];
+try {
+  for (const family of chosen) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.addInitScript(() => {
+      window.__longtasks = [];
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longtasks.push(e.duration); })
+        .observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByTestId('app-ready').waitFor({ state: 'attached', timeout: 30_000 });
+    await page.getByTestId('nav-learn').click();
+    await page.getByTestId('learn-task').selectOption('selective-copy');
+    await page.getByTestId('learn-steps').selectOption(STEPS);
+    for (const f of FAMILIES) {
+      if (f !== family) await page.getByTestId(`learn-family-${f}`).uncheck();
+    }
+    await page.evaluate(() => { window.__longtasks = []; });
+    const t0 = Date.now();
+    await page.getByTestId('learn-train').click();
+    await page.waitForSelector('[data-testid=learn-progress][data-status=done]', { timeout: 600_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    const long = await page.evaluate(() => window.__longtasks);
+    const evalText = await page.getByTestId(`learn-eval-${family}`).textContent();
+    rows.push({ family, seconds, longTasks: long.length, longestMs: long.length ? Math.max(...long) : 0, evalText });
+    console.log(`${family}: ${STEPS} steps in ${seconds.toFixed(1)} s; long tasks ${long.length}, longest ${long.length ? Math.max(...long).toFixed(0) : '-'} ms; held-out ${evalText}`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log('\n| family | 500 steps (s) | tasks > 50 ms | longest task (ms) | held-out accuracy |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.family} | ${r.seconds.toFixed(1)} | ${r.longTasks} | ${r.longestMs ? r.longestMs.toFixed(0) : '–'} | ${r.evalText} |`);

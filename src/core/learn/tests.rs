@@ -1,0 +1,362 @@
+//! Independent checks of the trainable models: the tape's block against each family's own
+//! `forward`, the tape's gradients against central finite differences, and learning itself.
+
+use ndarray::{s, Array2};
+
+use super::models::{block, learn_config, Trainable, HEAD_LEAVES};
+use super::tape::{Tape, Unary};
+use super::tasks::{batch, Task};
+use super::train::{loss_and_gradients, score, Settings, Training};
+use crate::core::models::family::Family;
+use crate::core::rng::{normal_matrix, rng_for};
+
+/// The differentiable block equals the family's `forward` on the family's own initial
+/// weights, for three sequences laid out time-major at once.
+#[test]
+fn tape_block_equals_family_forward() {
+    for family in Family::ALL {
+        let (config, d) = learn_config(family);
+        let params = config.init(d, 3).expect("valid config");
+        let model = Trainable::new(family, 16, 3).expect("model");
+        let (len, batch_size) = (7, 3);
+        let xs: Vec<Array2<f32>> = (0..batch_size)
+            .map(|b| normal_matrix(&mut rng_for(b as u64, "x"), len, d, 1.0))
+            .collect();
+        let mut stacked = Array2::zeros((len * batch_size, d));
+        for t in 0..len {
+            for (b, x) in xs.iter().enumerate() {
+                stacked.row_mut(t * batch_size + b).assign(&x.row(t));
+            }
+        }
+        let mut tape = Tape::new();
+        let vars: Vec<usize> = model.leaves[HEAD_LEAVES..]
+            .iter()
+            .map(|l| tape.leaf(l.clone()))
+            .collect();
+        let x = tape.leaf(stacked);
+        let y = block(&mut tape, &config, d, &vars, x, batch_size);
+        for (b, xb) in xs.iter().enumerate() {
+            let want = params.forward(xb.view()).expect("forward");
+            let got = tape.value(y).slice(s![b..;batch_size, ..]).to_owned();
+            let scale = want.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+            let err = (&got - &want).iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            assert!(
+                err <= 2e-3 * scale,
+                "{family:?} sequence {b}: max error {err} (scale {scale})"
+            );
+        }
+        // and the weights rebuilt from the leaves run the same
+        let rebuilt = model.params().expect("params");
+        let a = rebuilt.forward(xs[0].view()).expect("forward");
+        let b = params.forward(xs[0].view()).expect("forward");
+        let err = (&a - &b).iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        assert!(err < 1e-5, "{family:?} rebuilt params differ by {err}");
+    }
+}
+
+/// Loss at the current leaves, with `leaf` moved by `eps·direction`.
+fn loss_moved(
+    model: &Trainable,
+    data: &super::tasks::Batch,
+    leaf: usize,
+    dir: &Array2<f32>,
+    eps: f32,
+) -> f64 {
+    let mut moved = model.clone();
+    moved.leaves[leaf] = &moved.leaves[leaf] + &(dir * eps);
+    f64::from(score(&moved, data).loss)
+}
+
+/// ⟨∇_leaf L, v⟩ from the tape equals (L(θ + εv) − L(θ − εv)) / 2ε for a random direction
+/// v on every leaf of every family (every tape operation lies on some path).
+#[test]
+fn gradients_match_finite_differences() {
+    for family in Family::ALL {
+        for task in [Task::SelectiveCopy, Task::AssociativeRecall] {
+            let mut model = Trainable::new(family, task.vocab(), 5).expect("model");
+            // Move off the initialisation so no weight sits at a special value (S4D's B = 1).
+            for (i, leaf) in model.leaves.iter_mut().enumerate() {
+                let shape = leaf.dim();
+                *leaf += &normal_matrix(&mut rng_for(i as u64, "jitter"), shape.0, shape.1, 0.05);
+            }
+            if family == Family::S4d {
+                model.leaves[HEAD_LEAVES].mapv_inplace(|v| v.min(-0.2));
+                model.leaves[HEAD_LEAVES + 4].mapv_inplace(|v| v.abs().max(0.05));
+            }
+            let data = batch(task, 3, 8, 0, 3);
+            let (_, grads) = loss_and_gradients(&model, &data);
+            for (i, g) in grads.iter().enumerate() {
+                let shape = g.dim();
+                let dir = normal_matrix(&mut rng_for(100 + i as u64, "dir"), shape.0, shape.1, 1.0);
+                let analytic: f64 = g.iter().zip(&dir).map(|(a, b)| f64::from(a * b)).sum();
+                let eps = 2e-3;
+                let numeric = (loss_moved(&model, &data, i, &dir, eps)
+                    - loss_moved(&model, &data, i, &dir, -eps))
+                    / (2.0 * f64::from(eps));
+                let tol = 2e-2 * analytic.abs().max(numeric.abs()) + 2e-3;
+                assert!(
+                    (analytic - numeric).abs() <= tol,
+                    "{family:?} {task:?} leaf {i}: tape {analytic}, finite difference {numeric}"
+                );
+            }
+        }
+    }
+}
+
+/// Every family learns delayed copy with gap 1 (output the previous token): the mean loss of
+/// the last 20 of 300 steps is below half the first 5 (chance is ln 8 ≈ 2.08).
+#[test]
+fn every_family_learns_delayed_copy_k1() {
+    for family in Family::ALL {
+        let settings = Settings {
+            task: Task::DelayedCopy,
+            knob: 1,
+            seed: 1,
+            steps: 300,
+        };
+        let mut run = Training::new(family, settings).expect("training");
+        run.advance(300);
+        let first: f32 = run.losses[..5].iter().sum::<f32>() / 5.0;
+        let last: f32 = run.losses[280..].iter().sum::<f32>() / 20.0;
+        assert!(
+            last < 0.5 * first,
+            "{family:?}: loss {first} -> {last} (not halved)"
+        );
+        assert!(first > 1.5, "{family:?}: starts near chance, got {first}");
+    }
+}
+
+#[test]
+fn parameter_counts_in_budget() {
+    for family in Family::ALL {
+        for task in Task::ALL {
+            let n = Trainable::new(family, task.vocab(), 0)
+                .expect("model")
+                .parameter_count();
+            assert!(
+                (1500..=5000).contains(&n),
+                "{family:?} {task:?}: {n} parameters"
+            );
+        }
+    }
+}
+
+/// Not a check: prints what the default runs reach and how long a step takes natively
+/// (`cargo test --release --lib learn_report -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn learn_report() {
+    let steps: usize = std::env::var("LEARN_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(super::train::DEFAULT_STEPS);
+    for task in Task::ALL {
+        for family in Family::ALL {
+            let settings = Settings {
+                task,
+                knob: task.knob_range().2,
+                seed: 42,
+                steps,
+            };
+            let mut run = Training::new(family, settings).expect("training");
+            let start = std::time::Instant::now();
+            run.advance(steps);
+            let ms = start.elapsed().as_secs_f64() * 1000.0 / steps as f64;
+            let eval = run.evaluate();
+            println!(
+                "{:?} {:?} params {} ms/step {:.2} final loss {:.3} held-out accuracy {:.3}",
+                task,
+                family,
+                run.model.parameter_count(),
+                ms,
+                eval.loss,
+                eval.accuracy
+            );
+        }
+    }
+}
+
+/// Not a check: native time of 500 steps per family on the default task
+/// (`cargo test --release --lib learn_speed -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn learn_speed() {
+    for family in Family::ALL {
+        let settings = Settings {
+            task: Task::SelectiveCopy,
+            knob: 16,
+            seed: 42,
+            steps: 500,
+        };
+        let mut run = Training::new(family, settings).expect("training");
+        let start = std::time::Instant::now();
+        run.advance(500);
+        let s = start.elapsed().as_secs_f64();
+        let start = std::time::Instant::now();
+        let eval = run.evaluate();
+        let e = start.elapsed().as_secs_f64();
+        println!(
+            "{family:?}: 500 steps {s:.2} s ({:.2} ms/step), evaluation {:.0} ms, held-out accuracy {:.3}",
+            s * 2.0,
+            e * 1000.0,
+            eval.accuracy
+        );
+    }
+}
+
+/// Σ R ⊙ op(inputs) with a fixed random R, as a `[1, 1]` node.
+fn weighted_sum(tape: &mut Tape, y: usize, salt: u64) -> usize {
+    let (rows, cols) = tape.value(y).dim();
+    let r = tape.leaf(normal_matrix(
+        &mut rng_for(salt, "weights"),
+        rows,
+        cols,
+        1.0,
+    ));
+    let w = tape.mul(y, r);
+    let left = tape.leaf(Array2::ones((1, rows)));
+    let right = tape.leaf(Array2::ones((cols, 1)));
+    let s = tape.matmul(left, w);
+    tape.matmul(s, right)
+}
+
+/// Checks every input's gradient of Σ R ⊙ op(inputs) against central differences on O(1)
+/// inputs (where f32 differences resolve the gradient of every input).
+fn check_op(name: &str, inputs: &[Array2<f32>], build: &dyn Fn(&mut Tape, &[usize]) -> usize) {
+    let eval = |xs: &[Array2<f32>]| {
+        let mut tape = Tape::new();
+        let vars: Vec<usize> = xs.iter().map(|x| tape.leaf(x.clone())).collect();
+        let y = build(&mut tape, &vars);
+        let loss = weighted_sum(&mut tape, y, 77);
+        let value = f64::from(tape.value(loss)[[0, 0]]);
+        let grads = tape.backward(loss);
+        let grads: Vec<Array2<f32>> = vars
+            .iter()
+            .zip(xs)
+            .map(|(&v, x)| {
+                grads[v]
+                    .clone()
+                    .unwrap_or_else(|| Array2::zeros(x.raw_dim()))
+            })
+            .collect();
+        (value, grads)
+    };
+    let (_, grads) = eval(inputs);
+    for (i, g) in grads.iter().enumerate() {
+        let (r, c) = g.dim();
+        let dir = normal_matrix(&mut rng_for(i as u64, "op-dir"), r, c, 1.0);
+        let analytic: f64 = g.iter().zip(&dir).map(|(a, b)| f64::from(a * b)).sum();
+        let eps = 1e-2f32;
+        let moved = |sign: f32| {
+            let mut xs = inputs.to_vec();
+            xs[i] = &xs[i] + &(&dir * (sign * eps));
+            eval(&xs).0
+        };
+        let numeric = (moved(1.0) - moved(-1.0)) / (2.0 * f64::from(eps));
+        let tol = 1e-2 * analytic.abs().max(numeric.abs()) + 1e-3;
+        assert!(
+            (analytic - numeric).abs() <= tol,
+            "{name} input {i}: tape {analytic}, finite difference {numeric}"
+        );
+        assert!(
+            numeric.abs() > 2e-3,
+            "{name} input {i}: gradient too small to check ({numeric})"
+        );
+    }
+}
+
+fn uniform(rows: usize, cols: usize, lo: f32, hi: f32, salt: u64) -> Array2<f32> {
+    crate::core::rng::uniform_vector(&mut rng_for(salt, "op-input"), rows * cols, lo, hi)
+        .into_shape_with_order((rows, cols))
+        .expect("shape")
+}
+
+/// The fused operations, one by one, on inputs where every gradient is large enough to see.
+#[test]
+fn fused_operations_match_finite_differences() {
+    let (len, batch) = (5, 2);
+    let rows = len * batch;
+    check_op(
+        "selective scan",
+        &[
+            uniform(rows, 3, 0.2, 1.0, 1),  // Δ
+            uniform(rows, 3, -1.0, 1.0, 2), // u
+            uniform(3, 2, -0.5, 0.5, 3),    // A_log
+            uniform(rows, 2, -1.0, 1.0, 4), // B
+            uniform(rows, 2, -1.0, 1.0, 5), // C
+        ],
+        &|t, v| t.selective_scan(v[0], v[1], v[2], v[3], v[4], batch),
+    );
+    check_op(
+        "S4D kernel",
+        &[
+            uniform(3, 2, -2.0, -0.3, 6), // A
+            uniform(3, 2, 0.5, 1.5, 7),   // B
+            uniform(3, 2, -1.0, 1.0, 8),  // C
+            uniform(1, 3, 0.2, 0.8, 9),   // Δ
+        ],
+        &|t, v| t.s4d_kernel(v[0], v[1], v[2], v[3], len),
+    );
+    check_op(
+        "depthwise conv",
+        &[
+            uniform(rows, 3, -1.0, 1.0, 10),
+            uniform(3, 3, -1.0, 1.0, 11),
+        ],
+        &|t, v| t.depthwise_conv(v[0], v[1], batch),
+    );
+    check_op(
+        "complex scan",
+        &[
+            uniform(rows, 4, -1.0, 1.0, 12),
+            uniform(1, 4, -0.6, 0.6, 13),
+        ],
+        &|t, v| t.complex_scan(v[0], v[1], batch),
+    );
+    check_op(
+        "tanh RNN",
+        &[
+            uniform(rows, 3, -1.0, 1.0, 14),
+            uniform(3, 3, -0.8, 0.8, 15),
+        ],
+        &|t, v| t.tanh_rnn(v[0], v[1], batch),
+    );
+    check_op(
+        "attention",
+        &[
+            uniform(rows, 4, -1.0, 1.0, 16),
+            uniform(rows, 4, -1.0, 1.0, 17),
+            uniform(rows, 4, -1.0, 1.0, 18),
+        ],
+        &|t, v| t.attention(v[0], v[1], v[2], 2, batch, 0.7),
+    );
+    check_op("normalize", &[uniform(rows, 4, -1.0, 1.0, 19)], &|t, v| {
+        t.normalize(v[0])
+    });
+    check_op("shift", &[uniform(rows, 3, -1.0, 1.0, 20)], &|t, v| {
+        t.shift(v[0], 2, batch)
+    });
+    check_op("gather", &[uniform(4, 3, -1.0, 1.0, 21)], &|t, v| {
+        t.gather(v[0], &[3, 0, 3, 2, 1])
+    });
+    for f in [Unary::Tanh, Unary::Gelu, Unary::Silu, Unary::Softplus] {
+        check_op("unary", &[uniform(rows, 3, -2.0, 2.0, 22)], &|t, v| {
+            t.unary(v[0], f)
+        });
+    }
+    check_op(
+        "mul_row/add_row/scale",
+        &[
+            uniform(rows, 3, -1.0, 1.0, 23),
+            uniform(1, 3, -1.0, 1.0, 24),
+        ],
+        &|t, v| {
+            let m = t.mul_row(v[0], v[1]);
+            let a = t.add_row(m, v[1]);
+            t.scale(a, 1.5)
+        },
+    );
+    check_op("cross-entropy", &[uniform(4, 5, -2.0, 2.0, 25)], &|t, v| {
+        t.cross_entropy(v[0], &[Some(1), None, Some(4), Some(0)])
+    });
+}
