@@ -403,7 +403,7 @@ pub fn ModelControls(
                 {t("presets: ", "ajustes predefinidos: ")} {preset_buttons}
                 <button class="preset" data-testid="reset-defaults"
                     on:click=move |_| k.load(&ModelConfig::default_for(k.family.get_untracked()))>
-                    {t("reset to defaults", "valores por defecto")}
+                    {t("reset to defaults", "restablecer valores por defecto")}
                 </button>
             </div>
         </div>
