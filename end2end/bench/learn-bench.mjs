@@ -5,6 +5,8 @@
 //
 // Usage (from the repository root, after `trunk build --release`):
 //   node end2end/bench/learn-bench.mjs [--port N] [--families mamba,transformer]
+//   node end2end/bench/learn-bench.mjs --screenshot docs/learn.png [--steps 250]
+//     (trains the six families together and saves a full-page screenshot for the README)
 import { spawn } from 'node:child_process';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,8 @@ const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) +
 const port = Number(arg('--port', process.env.BENCH_PORT || 8098));
 const FAMILIES = ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba'];
 const chosen = arg('--families', FAMILIES.join(',')).split(',');
-const STEPS = '500';
+const STEPS = arg('--steps', '500');
+const screenshot = arg('--screenshot', null);
 
 const server = spawn(process.execPath, [join(root, 'end2end', 'serve.mjs'), join(root, 'dist'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
 await new Promise((ok) => server.stdout.once('data', ok));
@@ -27,6 +30,21 @@ const browser = await chromium.launch({
 });
 const rows = [];
 try {
+  if (screenshot) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByTestId('app-ready').waitFor({ state: 'attached', timeout: 30_000 });
+    await page.getByTestId('nav-learn').click();
+    await page.getByTestId('learn-task').selectOption('selective-copy');
+    await page.getByTestId('learn-steps').selectOption(STEPS);
+    const t0 = Date.now();
+    await page.getByTestId('learn-train').click();
+    await page.waitForSelector('[data-testid=learn-progress][data-status=done]', { timeout: 1_200_000 });
+    console.log(`six families × ${STEPS} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await page.screenshot({ path: join(root, screenshot), fullPage: true });
+    await page.close();
+    chosen.length = 0;
+  }
   for (const family of chosen) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.addInitScript(() => {
