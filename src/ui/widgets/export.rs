@@ -385,19 +385,18 @@ pub fn ExportPanel(
             on:pointerenter=move |_| rescan()>
             <summary data-testid="export-open">"Export figures (PNG, SVG, CSV)"</summary>
             <ul>
-                <For each=move || figures.get() key=|f| (f.format, f.name.clone()) let:figure>
-                    {
-                        let id = format!("export-{}-{}", figure.format, figure.name);
-                        let title = figure.title.clone();
-                        view! {
-                            <li><button data-testid=id on:click=move |_| {
-                                let result = root().ok_or("nothing on screen".to_string())
-                                    .and_then(|r| export(&r, &figure));
-                                notice.set(result.err().map(|e| format!("Export failed: {e}.")));
-                            }>{title}</button></li>
-                        }
+                // A plain list, rebuilt when the figures change (rare): smaller than a keyed <For>.
+                {move || figures.get().into_iter().map(|figure| {
+                    let id = format!("export-{}-{}", figure.format, figure.name);
+                    let title = figure.title.clone();
+                    view! {
+                        <li><button data-testid=id on:click=move |_| {
+                            let result = root().ok_or("nothing on screen".to_string())
+                                .and_then(|r| export(&r, &figure));
+                            notice.set(result.err().map(|e| format!("Export failed: {e}.")));
+                        }>{title}</button></li>
                     }
-                </For>
+                }).collect_view()}
             </ul>
             <p class="notice" role="status">{move || notice.get()}</p>
         </details>
