@@ -45,7 +45,12 @@ fn bind_globals(url: UrlState, input: SharedInput, current: RwSignal<&'static st
         |raw| {
             let kept = url_text(raw);
             if kept.len() < raw.len() {
-                let why = format!("the text is cut to its first {MAX_URL_TEXT} characters");
+                let why = match crate::ui::i18n::lang_untracked() {
+                    Lang::En => format!("the text is cut to its first {MAX_URL_TEXT} characters"),
+                    Lang::Es => {
+                        format!("el texto se corta a sus primeros {MAX_URL_TEXT} caracteres")
+                    }
+                };
                 Parsed::Clamped(kept.to_string(), why)
             } else {
                 Parsed::Valid(raw.to_string())

@@ -9,6 +9,7 @@
 //! A malformed or out-of-range value never blanks the page: it is ignored or clamped, and a
 //! notice says so (`data-testid="url-notice"`).
 
+use crate::ui::i18n::lang_untracked;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -89,20 +90,35 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
     out.finish()
 }
 
+/// A notice in the language the page is shown in when it is made (notices about a link are
+/// made once, while the page opens).
+fn say(en: String, es: String) -> String {
+    lang_untracked().pick(en, es)
+}
+
 /// Reads a number within `[min, max]`; `whole` rounds it to an integer.
 pub fn parse_number(raw: &str, min: f64, max: f64, whole: bool) -> Parsed<f64> {
     let Ok(value) = raw.trim().parse::<f64>() else {
-        return Parsed::Invalid(format!("“{raw}” is not a number"));
+        return Parsed::Invalid(say(
+            format!("“{raw}” is not a number"),
+            format!("«{raw}» no es un número"),
+        ));
     };
     if !value.is_finite() {
-        return Parsed::Invalid(format!("“{raw}” is not a finite number"));
+        return Parsed::Invalid(say(
+            format!("“{raw}” is not a finite number"),
+            format!("«{raw}» no es un número finito"),
+        ));
     }
     let value = if whole { value.round() } else { value };
     if value < min || value > max {
         let clamped = value.clamp(min, max);
         Parsed::Clamped(
             clamped,
-            format!("{raw} is outside {min}…{max}, so {clamped} is used"),
+            say(
+                format!("{raw} is outside {min}…{max}, so {clamped} is used"),
+                format!("{raw} está fuera de {min}…{max}, así que se usa {clamped}"),
+            ),
         )
     } else {
         Parsed::Valid(value)
@@ -117,10 +133,16 @@ pub fn parse_whole(raw: &str, min: u64, max: u64) -> Parsed<u64> {
             let clamped = v.clamp(min, max);
             Parsed::Clamped(
                 clamped,
-                format!("{raw} is outside {min}…{max}, so {clamped} is used"),
+                say(
+                    format!("{raw} is outside {min}…{max}, so {clamped} is used"),
+                    format!("{raw} está fuera de {min}…{max}, así que se usa {clamped}"),
+                ),
             )
         }
-        Err(_) => Parsed::Invalid(format!("“{raw}” is not a whole number from {min} to {max}")),
+        Err(_) => Parsed::Invalid(say(
+            format!("“{raw}” is not a whole number from {min} to {max}"),
+            format!("«{raw}» no es un número entero de {min} a {max}"),
+        )),
     }
 }
 
@@ -129,7 +151,10 @@ pub fn parse_bool(raw: &str) -> Parsed<bool> {
     match raw.trim() {
         "1" | "true" => Parsed::Valid(true),
         "0" | "false" => Parsed::Valid(false),
-        _ => Parsed::Invalid(format!("“{raw}” is not 1 or 0")),
+        _ => Parsed::Invalid(say(
+            format!("“{raw}” is not 1 or 0"),
+            format!("«{raw}» no es 1 ni 0"),
+        )),
     }
 }
 
@@ -139,7 +164,10 @@ pub fn parse_choice<T: Clone>(raw: &str, choices: &[(T, &str)]) -> Parsed<T> {
         Some((value, _)) => Parsed::Valid(value.clone()),
         None => {
             let names: Vec<&str> = choices.iter().map(|(_, n)| *n).collect();
-            Parsed::Invalid(format!("“{raw}” is not one of {}", names.join(", ")))
+            Parsed::Invalid(say(
+                format!("“{raw}” is not one of {}", names.join(", ")),
+                format!("«{raw}» no es ninguno de {}", names.join(", ")),
+            ))
         }
     }
 }
@@ -162,7 +190,12 @@ pub fn parse_index_list(raw: &str, limit: usize) -> Parsed<Vec<usize>> {
         match part.parse::<usize>() {
             Ok(i) if i < limit => kept.push(i),
             Ok(_) => dropped.push(part.to_string()),
-            Err(_) => return Parsed::Invalid(format!("“{part}” is not a position")),
+            Err(_) => {
+                return Parsed::Invalid(say(
+                    format!("“{part}” is not a position"),
+                    format!("«{part}» no es una posición"),
+                ))
+            }
         }
     }
     if dropped.is_empty() {
@@ -170,9 +203,15 @@ pub fn parse_index_list(raw: &str, limit: usize) -> Parsed<Vec<usize>> {
     } else {
         Parsed::Clamped(
             kept,
-            format!(
-                "positions {} are past the last one and were dropped",
-                dropped.join(", ")
+            say(
+                format!(
+                    "positions {} are past the last one and were dropped",
+                    dropped.join(", ")
+                ),
+                format!(
+                    "las posiciones {} pasan de la última y se descartan",
+                    dropped.join(", ")
+                ),
             ),
         )
     }
@@ -238,8 +277,12 @@ impl UrlState {
 
     /// Adds a notice about `key`.
     pub fn notify(&self, key: &str, message: &str) {
-        self.notices
-            .update(|n| n.push(format!("Link parameter “{key}”: {message}.")));
+        self.notices.update(|n| {
+            n.push(say(
+                format!("Link parameter “{key}”: {message}."),
+                format!("Parámetro del enlace «{key}»: {message}."),
+            ))
+        });
     }
 
     /// Mirrors `signal` in the query string under `param`; see the module documentation.
@@ -259,7 +302,9 @@ impl UrlState {
                 signal.set(v);
                 Some(why)
             }
-            Parsed::Invalid(why) => Some(format!("{why}; ignored")),
+            Parsed::Invalid(why) => {
+                Some(say(format!("{why}; ignored"), format!("{why}; se ignora")))
+            }
         };
         let read: Box<dyn Fn() -> Option<String> + Send + Sync> =
             Box::new(move || signal.try_with(&format));
@@ -384,7 +429,13 @@ impl UrlState {
             })
         });
         for key in unread {
-            self.notify(&key, "not a setting of this view; ignored");
+            self.notify(
+                &key,
+                lang_untracked().pick(
+                    "not a setting of this view; ignored",
+                    "no es un ajuste de esta vista; se ignora",
+                ),
+            );
         }
         self.initial.set_value(Vec::new());
     }

@@ -3,6 +3,7 @@
 //! CSV. The panel lists what the current view shows when it is opened, so views need no code
 //! of their own: a new chart is exportable as soon as it is on screen.
 
+use crate::ui::i18n::{lang_untracked, t, Lang};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlCanvasElement};
@@ -252,7 +253,10 @@ fn figures_in(root: &Element) -> Vec<Figure> {
         let name = name_of(&heat, "heatmap".to_string());
         out.push(Figure {
             format: "csv",
-            title: format!("CSV · {name} (matrix values)"),
+            title: lang_untracked().pick(
+                format!("CSV · {name} (matrix values)"),
+                format!("CSV · {name} (valores de la matriz)"),
+            ),
             name,
         });
     }
@@ -383,7 +387,7 @@ pub fn ExportPanel(
             on:toggle=move |_| rescan()
             on:focusin=move |_| rescan()
             on:pointerenter=move |_| rescan()>
-            <summary data-testid="export-open">"Export figures (PNG, SVG, CSV)"</summary>
+            <summary data-testid="export-open">{t("Export figures (PNG, SVG, CSV)", "Exportar figuras (PNG, SVG, CSV)")}</summary>
             <ul>
                 // A plain list, rebuilt when the figures change (rare): smaller than a keyed <For>.
                 {move || figures.get().into_iter().map(|figure| {
@@ -393,7 +397,10 @@ pub fn ExportPanel(
                         <li><button data-testid=id on:click=move |_| {
                             let result = root().ok_or("nothing on screen".to_string())
                                 .and_then(|r| export(&r, &figure));
-                            notice.set(result.err().map(|e| format!("Export failed: {e}.")));
+                            notice.set(result.err().map(|e| match lang_untracked() {
+                                Lang::En => format!("Export failed: {e}."),
+                                Lang::Es => format!("La exportación falló: {e}."),
+                            }));
                         }>{title}</button></li>
                     }
                 }).collect_view()}

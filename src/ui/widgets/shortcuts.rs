@@ -7,16 +7,32 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::player::typing_in_field;
+use crate::ui::i18n::{t, tr, Tr};
 
 /// Every shortcut of the app: (keys, what they do).
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Tab / Shift+Tab", "move between controls"),
-    ("← → on a slider", "change its value"),
-    ("Space", "play / pause the animation"),
-    ("→", "one step forward"),
-    ("←", "one step back"),
-    ("?", "show this list"),
-    ("Escape", "close this list"),
+pub const SHORTCUTS: &[(Tr, Tr)] = &[
+    (
+        tr("Tab / Shift+Tab", "Tab / Mayús+Tab"),
+        tr("move between controls", "pasar de un control a otro"),
+    ),
+    (
+        tr("← → on a slider", "← → sobre un deslizador"),
+        tr("change its value", "cambiar su valor"),
+    ),
+    (
+        tr("Space", "Espacio"),
+        tr(
+            "play / pause the animation",
+            "reproducir / pausar la animación",
+        ),
+    ),
+    (Tr::same("→"), tr("one step forward", "un paso adelante")),
+    (Tr::same("←"), tr("one step back", "un paso atrás")),
+    (Tr::same("?"), tr("show this list", "mostrar esta lista")),
+    (
+        tr("Escape", "Esc"),
+        tr("close this list", "cerrar esta lista"),
+    ),
 ];
 
 /// A footer button and the dialog listing [`SHORTCUTS`] (`data-testid="shortcuts-help"`).
@@ -68,22 +84,22 @@ pub fn ShortcutsHelp() -> impl IntoView {
     view! {
         <footer class="app-footer">
             <button data-testid="shortcuts-button" aria-haspopup="dialog" on:click=move |_| show()>
-                "Keyboard shortcuts (?)"
+                {t("Keyboard shortcuts (?)", "Atajos de teclado (?)")}
             </button>
         </footer>
         <Show when=move || open.get()>
             <div class="dialog-backdrop" on:click=move |_| hide()></div>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
                 data-testid="shortcuts-help">
-                <h2 id="shortcuts-title">"Keyboard shortcuts"</h2>
+                <h2 id="shortcuts-title">{t("Keyboard shortcuts", "Atajos de teclado")}</h2>
                 <table>
                     <tbody>
                         {SHORTCUTS.iter().map(|(keys, what)| view! {
-                            <tr><th scope="row"><kbd>{*keys}</kbd></th><td>{*what}</td></tr>
+                            <tr><th scope="row"><kbd>{crate::ui::i18n::show(*keys)}</kbd></th><td>{crate::ui::i18n::show(*what)}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
-                <button node_ref=close_button data-testid="shortcuts-close" on:click=move |_| hide()>"Close (Escape)"</button>
+                <button node_ref=close_button data-testid="shortcuts-close" on:click=move |_| hide()>{t("Close (Escape)", "Cerrar (Esc)")}</button>
             </div>
         </Show>
     }
