@@ -225,6 +225,7 @@ test('learn: a short run in Spanish gives Spanish results, and Flow and the head
   await expect(page.getByTestId('untrained-note')).toHaveText(
     'Flujo muestra pesos entrenados en la vista Aprender; las otras vistas usan pesos aleatorios generados a partir de la semilla (sin entrenar).',
   );
+  await app.screenshot('i18n-learn-es-open-in-flow');
   await page.getByTestId('lang-toggle').click();
   await expect(page.getByTestId('flow-trained-banner')).toContainText('Trained weights: Mamba trained 100 steps on delayed copy (gap k = ');
   await expect(page.getByTestId('untrained-note')).toHaveText(
