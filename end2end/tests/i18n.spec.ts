@@ -86,12 +86,29 @@ const views: Record<string, ViewText> = {
       'time t', 'Structure', 'initialisation', 'kernel of length', 'stored states', 'recurrence', 'bilinear',
     ],
   },
+  learn: {
+    spanish: [
+      'Aprender: ¿qué familias pueden recordar?', 'Cada familia se entrena aquí, en tu navegador', 'tarea',
+      'Copia con retardo', 'Copia selectiva', 'Recuperación asociativa', 'longitud del relleno', 'familias',
+      'Un ejemplo de la tarea (semilla, ejemplo 0)', 'Parámetros entrenados:', 'RNN lineal', 'Entrenar', 'Pausar',
+      'Continuar', 'Elige una tarea y las familias, y pulsa Entrenar.', 'Lo esperado (Gu y Dao 2023, tabla 1)',
+      'pérdida (últimos 50 pasos)', 'acierto en ejemplos nuevos (256 ejemplos)', 'Frente a la literatura',
+      'Entrena algunos modelos para compararlos con estos resultados.',
+    ],
+    english: [
+      'which families can remember', 'Each family is trained here', 'Delayed copy', 'Selective copying',
+      'Associative recall', 'noise length', 'families', 'An example of the task', 'Trained parameters',
+      'Linear RNN', 'Pause', 'Resume', 'Choose a task', 'Expected', 'Loss per model', 'Accuracy at the answer',
+      'last 50 steps', 'held-out', 'Against the literature', 'Train some models', 'Four tokens are scattered',
+    ],
+  },
 };
 
 // Accessible names and tooltips (not in the text) that must be Spanish too.
 const englishAttributes = [
   'Animation player', 'Reset to step 0', 'Play / pause (space)', 'Step forward', 'Views', 'Input sentence',
   'Curves shown', 'Influence against distance', 'Counted cost against', 'Exact output and', 'Nodes of the scan',
+  'Training loss per model', 'Accuracy on the answers per model',
 ];
 
 /** Everything a reader meets: the text of the page (closed <details>, <option>s included). */
@@ -167,6 +184,55 @@ test('notices and messages are translated too, and switch back', async ({ app, p
   await page.getByTestId('lang-toggle').click();
   await expect(page.getByTestId('scan-edit-notice')).toContainText('“abc” is not a number');
   await expect(page.getByTestId('step-counter')).toHaveText(/^level 0 \/ \d+$/);
+});
+
+test('learn: a short run in Spanish gives Spanish results, and Flow and the header say the weights are trained', async ({ app, page }) => {
+  test.setTimeout(180_000);
+  await app.open();
+  await toSpanish(app, page);
+  await app.show('learn');
+  await page.getByTestId('learn-task').selectOption('delayed-copy');
+  await page.getByTestId('learn-steps').selectOption('100');
+  for (const f of ['cnn', 'rnn', 'linear-rnn', 's4d']) await page.getByTestId(`learn-family-${f}`).uncheck();
+  await page.getByTestId('learn-train').click();
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await expect(page.locator('.learn-status')).toHaveText(
+    'terminado: 200 pasos; el acierto en 256 ejemplos nuevos está en la tabla',
+  );
+  await expect(page.getByTestId('learn-eval-mamba')).toHaveText(/^\d+% \(pérdida \d+\.\d{3}\)$/);
+  // Delayed copy does not test the selective-copying claim; it does test Repeat After Me.
+  await expect(page.getByTestId('learn-verdict-0')).toHaveText(
+    'Estas ejecuciones no lo ponen a prueba: entrena Mamba y S4D (o la RNN lineal) en la copia selectiva.',
+  );
+  await expect(page.getByTestId('learn-verdict-1')).toContainText(
+    /^(Estas ejecuciones lo confirman|Estas ejecuciones no lo muestran|No concluyente)/,
+  );
+  const text = await pageText(page);
+  for (const label of ['Open in Flow', 'after training', 'These runs', 'Not tested', 'Inconclusive', '(loss ', 'training step']) {
+    expect(text, `English "${label}" left`).not.toContain(label);
+  }
+  await app.screenshot('i18n-learn-es-trained');
+
+  // Open the trained Mamba in Flow: the banner and the header note say so, in Spanish.
+  const untrained = 'Todos los pesos son valores aleatorios generados a partir de la semilla (sin entrenar).';
+  await expect(page.getByTestId('untrained-note')).toHaveText(untrained);
+  await page.getByTestId('learn-open-flow-mamba').click();
+  await expect(page.getByTestId('nav-flow')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('flow-trained-banner')).toContainText(
+    'Pesos entrenados: Mamba entrenado 100 pasos en copia con retardo (separación k = ',
+  );
+  await expect(page.getByTestId('flow-trained-clear')).toHaveText('volver a los pesos aleatorios y a la frase');
+  await expect(page.getByTestId('untrained-note')).toHaveText(
+    'Flujo muestra pesos entrenados en la vista Aprender; las otras vistas usan pesos aleatorios generados a partir de la semilla (sin entrenar).',
+  );
+  await app.screenshot('i18n-learn-es-open-in-flow');
+  await page.getByTestId('lang-toggle').click();
+  await expect(page.getByTestId('flow-trained-banner')).toContainText('Trained weights: Mamba trained 100 steps on delayed copy (gap k = ');
+  await expect(page.getByTestId('untrained-note')).toHaveText(
+    'Flow shows weights trained in the Learn view; the other views use random weights from the seed (untrained).',
+  );
+  await page.getByTestId('flow-trained-clear').click();
+  await expect(page.getByTestId('untrained-note')).toHaveText('All weights are random draws from the seed (untrained).');
 });
 
 test.describe('in a Spanish browser', () => {

@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 
 use crate::core::tokens::MAX_TOKENS;
-use crate::ui::i18n::{lang, t, Lang, Locale};
-use crate::ui::state::{AppReady, SharedInput, EXAMPLE_TEXT_ES};
+use crate::ui::i18n::{lang, t, tr, Lang, Locale};
+use crate::ui::state::{AppReady, CurrentView, SharedInput, EXAMPLE_TEXT_ES};
 use crate::ui::theme::{Theme, ThemeChoice};
+use crate::ui::trained::TrainedModels;
 use crate::ui::url_state::{parse_whole, Parsed, UrlState};
 use crate::ui::view_boundary::ViewBoundary;
 use crate::ui::views::{self, VIEWS};
@@ -80,8 +81,9 @@ pub fn App() -> impl IntoView {
     provide_context(input);
     let ready = AppReady(RwSignal::new(false));
     provide_context(ready);
-    provide_context(crate::ui::trained::TrainedModels::new());
+    provide_context(TrainedModels::new());
     let current = RwSignal::new(VIEWS[0].id);
+    provide_context(CurrentView(current));
     let locale = Locale(RwSignal::new(Lang::from_browser()));
     provide_context(locale);
     // A Spanish reader starts from a Spanish sentence (switching later keeps their text; a
@@ -160,6 +162,9 @@ pub fn App() -> impl IntoView {
 #[component]
 fn SentenceInput() -> impl IntoView {
     let input = expect_context::<SharedInput>();
+    let trained = use_context::<TrainedModels>();
+    // The header note must not call the weights untrained while Flow shows trained ones.
+    let trained_in_flow = move || trained.is_some_and(|t| t.0.with(Option::is_some));
     // The rejected text, if any (the notice is worded at render time, in the current language).
     let (seed_notice, set_seed_notice) = signal(None::<String>);
     let token_notice = move || {
@@ -213,7 +218,13 @@ fn SentenceInput() -> impl IntoView {
                     />
                 </label>
                 <span class="untrained-note" data-testid="untrained-note">
-                    {t("All weights are random draws from the seed (untrained).", "Todos los pesos son valores aleatorios generados a partir de la semilla (sin entrenar).")}
+                    {move || if trained_in_flow() {
+                        tr("Flow shows weights trained in the Learn view; the other views use random weights from the seed (untrained).",
+                            "Flujo muestra pesos entrenados en la vista Aprender; las otras vistas usan pesos aleatorios generados a partir de la semilla (sin entrenar).").now()
+                    } else {
+                        tr("All weights are random draws from the seed (untrained).",
+                            "Todos los pesos son valores aleatorios generados a partir de la semilla (sin entrenar).").now()
+                    }}
                 </span>
             </div>
             <ol class="token-row" data-testid="token-row" aria-label=t("tokens", "tokens")>

@@ -62,6 +62,11 @@ impl Default for SharedInput {
     }
 }
 
+/// The id of the view on screen (the navigation's signal): a view sets it to send the reader
+/// to another view, as the Learn view does to open a trained model in Flow.
+#[derive(Clone, Copy)]
+pub struct CurrentView(pub RwSignal<&'static str>);
+
 /// Set to true by the first view once it has drawn real data.
 #[derive(Clone, Copy)]
 pub struct AppReady(pub RwSignal<bool>);

@@ -10,6 +10,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::i18n::t;
+
 /// Something inside a view failed; the text says what, in words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewFault(pub String);
@@ -64,17 +66,17 @@ pub fn ViewBoundary(
     let fallback = move |errors: ArcRwSignal<leptos::error::Errors>| {
         view! {
             <div class="view-error" role="alert" data-testid=move || format!("view-error-{}", current.get())>
-                <p><strong>"This view stopped because something inside it failed:"</strong></p>
+                <p><strong>{t("This view stopped because something inside it failed:", "Esta vista se detuvo porque algo dentro de ella falló:")}</strong></p>
                 <ul>
                     {move || errors.with(|errors| errors.iter()
                         .map(|(_, error)| view! { <li>{error.to_string()}</li> })
                         .collect_view())}
                 </ul>
-                <p>"The rest of seqmix still works. Rebuilding starts this view again from its defaults."</p>
+                <p>{t("The rest of seqmix still works. Rebuilding starts this view again from its defaults.", "El resto de seqmix sigue funcionando. Reconstruirla vuelve a empezar esta vista con sus valores por defecto.")}</p>
                 <button
                     data-testid="view-error-rebuild"
                     on:click=move |_| generation.update(|g| *g += 1)
-                >"Rebuild this view"</button>
+                >{t("Rebuild this view", "Reconstruir esta vista")}</button>
             </div>
         }
     };

@@ -25,7 +25,10 @@ pub struct LearnChart {
     pub y_range: (f32, f32),
     /// A dashed horizontal reference (e.g. chance level) with its label.
     pub reference: Option<(f32, String)>,
+    /// y axis title (in the interface language).
     pub y_desc: String,
+    /// x axis title (in the interface language).
+    pub x_desc: String,
 }
 
 /// Draws `data` on `canvas`. Errors come back as text for the view to show.
@@ -47,7 +50,7 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &LearnChart) -> Result<(), String>
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("training step")
+        .x_desc(data.x_desc.as_str())
         .y_desc(data.y_desc.as_str())
         .label_style(font.clone())
         .axis_desc_style(font.clone())

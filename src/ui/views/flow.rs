@@ -503,12 +503,15 @@ pub fn FlowView() -> impl IntoView {
                 <label class="toggle"><input type="checkbox" data-testid="toggle-compare" prop:checked=move || compare.get()
                     on:change:target=move |ev| compare.set(ev.target().checked()) />{t(" compare two models", " comparar dos modelos")}</label>
             </div>
-            {move || trained.and_then(|t| t.get()).map(|t| view! {
+            {move || trained.and_then(|t| t.get()).map(|flow| view! {
                 <p class="trained-banner" data-testid="flow-trained-banner" role="status">
-                    {format!("Trained weights: {}. The left pane runs them on the tokens shown; ", t.description)}
+                    {move || match lang() {
+                        Lang::En => format!("Trained weights: {}. The left pane runs them on the tokens shown; ", flow.origin.describe(Lang::En)),
+                        Lang::Es => format!("Pesos entrenados: {}. El panel izquierdo los aplica a los tokens mostrados; ", flow.origin.describe(Lang::Es)),
+                    }}
                     <button data-testid="flow-trained-clear" on:click=move |_| {
                         if let Some(signal) = trained { signal.set(None); }
-                    }>"back to random weights and the sentence"</button>
+                    }>{t("back to random weights and the sentence", "volver a los pesos aleatorios y a la frase")}</button>
                 </p>
             })}
             <Player step=step total=total />

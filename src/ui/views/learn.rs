@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::ui::i18n::{tr, Tr};
 use leptos::tachys::html::element::Canvas;
 
 use super::ViewEntry;
@@ -21,9 +20,10 @@ use crate::core::learn::train::{
 };
 use crate::core::models::family::Family;
 use crate::ui::charts::learn::{draw, Curve, LearnChart};
+use crate::ui::i18n::{core_error_in, family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::influence::now_ms;
-use crate::ui::state::Shared;
-use crate::ui::trained::{open_view, TrainedFlow, TrainedModels};
+use crate::ui::state::{CurrentView, Shared};
+use crate::ui::trained::{TrainedFlow, TrainedModels, TrainedOrigin};
 use crate::ui::widgets::slider::Slider;
 
 /// Registry entry of the Learn view.
@@ -61,23 +61,28 @@ fn colour(f: Family) -> (u8, u8, u8) {
     }
 }
 
-fn task_name(task: Task) -> &'static str {
+/// The name of a task.
+pub fn task_name(task: Task) -> Tr {
     match task {
-        Task::DelayedCopy => "Delayed copy",
-        Task::SelectiveCopy => "Selective copying",
-        Task::AssociativeRecall => "Associative recall",
+        Task::DelayedCopy => tr("Delayed copy", "Copia con retardo"),
+        Task::SelectiveCopy => tr("Selective copying", "Copia selectiva"),
+        Task::AssociativeRecall => tr("Associative recall", "Recuperación asociativa"),
     }
 }
 
-fn task_description(task: Task) -> &'static str {
+fn task_description(task: Task) -> Tr {
     match task {
-        Task::DelayedCopy => "Output, at every position, the token seen k steps earlier (8 symbols, length 24). The model must keep the last k tokens in memory.",
-        Task::SelectiveCopy => "Four tokens are scattered among noise tokens (·); after the marker (▶) the model must reproduce them in order (Gu & Dao 2023). Which tokens to keep depends on the content, not on the position.",
-        Task::AssociativeRecall => "Pairs key–value (“c 5 a 2 …”), then one key again: answer its value. The model must store every pair and look one up by content.",
+        Task::DelayedCopy => tr("Output, at every position, the token seen k steps earlier (8 symbols, length 24). The model must keep the last k tokens in memory.",
+            "En cada posición, hay que dar el token visto k pasos antes (8 símbolos, longitud 24). El modelo debe guardar en memoria los últimos k tokens."),
+        Task::SelectiveCopy => tr("Four tokens are scattered among noise tokens (·); after the marker (▶) the model must reproduce them in order (Gu & Dao 2023). Which tokens to keep depends on the content, not on the position.",
+            "Cuatro tokens están repartidos entre tokens de relleno (·); tras la marca (▶) el modelo debe reproducirlos en orden (Gu y Dao 2023). Qué tokens hay que guardar depende del contenido, no de la posición."),
+        Task::AssociativeRecall => tr("Pairs key–value (“c 5 a 2 …”), then one key again: answer its value. The model must store every pair and look one up by content.",
+            "Pares clave–valor («c 5 a 2 …») y luego otra vez una de las claves: hay que responder su valor. El modelo debe guardar cada par y buscar uno por su contenido."),
     }
 }
 
-fn knob_label(task: Task) -> Tr {
+/// The name of a task's adjustable size.
+pub fn knob_label(task: Task) -> Tr {
     match task {
         Task::DelayedCopy => tr("gap k", "separación k"),
         Task::SelectiveCopy => tr("noise length", "longitud del relleno"),
@@ -85,11 +90,14 @@ fn knob_label(task: Task) -> Tr {
     }
 }
 
-fn expectation(task: Task) -> &'static str {
+fn expectation(task: Task) -> Tr {
     match task {
-        Task::DelayedCopy => "Expected: every family manages a gap of 1–2. As k grows, the CNN fails once k exceeds its receptive field (15 tokens), and fixed-state models must squeeze k tokens into their state; attention can look back exactly k positions. Try k = 1, then k = 12.",
-        Task::SelectiveCopy => "Expected (Gu & Dao 2023, Table 1): models whose mixing does not depend on the input — the CNN, S4D and the linear RNN, all time-invariant — struggle, because where the marked tokens sit varies; Mamba's input-dependent Δ can choose to keep them, and attention can look them up. Check whether these small runs show it.",
-        Task::AssociativeRecall => "Expected (Jelassi et al. 2024; Arora et al. 2023): attention retrieves by content and solves recall easily at scale; fixed-state recurrences must store every pair and degrade as pairs grow. At this tiny budget every family may need many steps — compare, and try 2 pairs.",
+        Task::DelayedCopy => tr("Expected: every family manages a gap of 1–2. As k grows, the CNN fails once k exceeds its receptive field (15 tokens), and fixed-state models must squeeze k tokens into their state; attention can look back exactly k positions. Try k = 1, then k = 12.",
+            "Lo esperado: todas las familias resuelven una separación de 1–2. Al crecer k, la CNN falla en cuanto k supera su campo receptivo (15 tokens), y los modelos de estado fijo deben meter k tokens en su estado; la atención puede mirar exactamente k posiciones atrás. Prueba k = 1 y luego k = 12."),
+        Task::SelectiveCopy => tr("Expected (Gu & Dao 2023, Table 1): models whose mixing does not depend on the input — the CNN, S4D and the linear RNN, all time-invariant — struggle, because where the marked tokens sit varies; Mamba's input-dependent Δ can choose to keep them, and attention can look them up. Check whether these small runs show it.",
+            "Lo esperado (Gu y Dao 2023, tabla 1): los modelos cuya mezcla no depende de la entrada — la CNN, S4D y la RNN lineal, todos invariantes en el tiempo — tienen dificultades, porque la posición de los tokens marcados cambia; el Δ de Mamba, que depende de la entrada, puede elegir guardarlos, y la atención puede buscarlos. Comprueba si estas pequeñas ejecuciones lo muestran."),
+        Task::AssociativeRecall => tr("Expected (Jelassi et al. 2024; Arora et al. 2023): attention retrieves by content and solves recall easily at scale; fixed-state recurrences must store every pair and degrade as pairs grow. At this tiny budget every family may need many steps — compare, and try 2 pairs.",
+            "Lo esperado (Jelassi et al. 2024; Arora et al. 2023): la atención recupera por contenido y, a gran escala, resuelve la recuperación con facilidad; las recurrencias de estado fijo deben guardar cada par y empeoran a medida que crecen los pares. Con un presupuesto tan pequeño, todas las familias pueden necesitar muchos pasos: compáralas y prueba con 2 pares."),
     }
 }
 
@@ -111,7 +119,8 @@ struct RunSummary {
     accuracies: Vec<f32>,
     /// Held-out loss and accuracy once training finished.
     eval: Option<Score>,
-    error: Option<String>,
+    /// Why the model could not be built (worded at render time, in the current language).
+    error: Option<crate::core::error::CoreError>,
 }
 
 impl RunSummary {
@@ -174,57 +183,98 @@ fn bucketed(values: &[f32]) -> Vec<(f32, f32)> {
         .collect()
 }
 
-/// The literature's claims, checked against the finished runs.
-fn verdicts(task: Task, knob: usize, runs: &[RunSummary], done: bool) -> Vec<(String, String)> {
+/// The literature's claims, checked against the finished runs, in `lang`.
+fn verdicts(
+    task: Task,
+    knob: usize,
+    runs: &[RunSummary],
+    done: bool,
+    lang: Lang,
+) -> Vec<(String, String)> {
     let acc = |f: Family| {
         runs.iter()
             .find(|r| r.family == f)
             .and_then(|r| r.accuracy())
     };
     let pct = |v: f32| format!("{:.0}%", v * 100.0);
+    let name = |f: Family| family_name(f, lang);
+    let best_of = |families: &[Family]| {
+        families
+            .iter()
+            .filter_map(|&f| acc(f).map(|a| (f, a)))
+            .reduce(|a, b| if b.1 > a.1 { b } else { a })
+    };
+    let training = lang
+        .pick(
+            "Training… the verdict appears when the runs finish.",
+            "Entrenando… el veredicto aparece cuando terminen las ejecuciones.",
+        )
+        .to_string();
     let mut out = Vec::new();
     // Gu & Dao 2023: selection (input-dependent Δ, B, C) solves selective copying; LTI SSMs do not.
-    let mamba_claim = "Gu & Dao (2023), “Mamba”: on selective copying, input-dependent selection (Mamba) solves the task where time-invariant SSMs (S4, and other LTI models) fail.".to_string();
-    let lti: Vec<(Family, f32)> = [Family::S4d, Family::LinearRnn]
-        .into_iter()
-        .filter_map(|f| acc(f).map(|a| (f, a)))
-        .collect();
-    let mamba_verdict = match (task, acc(Family::Mamba), lti.iter().copied().reduce(|a, b| if b.1 > a.1 { b } else { a })) {
-        (Task::SelectiveCopy, Some(m), Some((best_f, best))) if done => {
-            if m >= best + 0.15 {
-                format!("These runs agree: Mamba reached {} held-out accuracy, the best time-invariant model ({}) {}.", pct(m), best_f.name(), pct(best))
-            } else if best >= m - 0.05 {
-                format!("These runs do not show it: Mamba reached {}, the time-invariant {} {}. At this tiny budget (≈ 3 k parameters, {} noise tokens) the gap the paper reports did not appear — try more steps or a longer noise stretch.", pct(m), best_f.name(), pct(best), knob)
+    let mamba_claim = lang.pick(
+        "Gu & Dao (2023), “Mamba”: on selective copying, input-dependent selection (Mamba) solves the task where time-invariant SSMs (S4, and other LTI models) fail.",
+        "Gu y Dao (2023), «Mamba»: en la copia selectiva, la selección dependiente de la entrada (Mamba) resuelve la tarea donde fallan los SSM invariantes en el tiempo (S4 y otros modelos LTI).",
+    ).to_string();
+    let best_lti = best_of(&[Family::S4d, Family::LinearRnn]);
+    let mamba_verdict = match (task, acc(Family::Mamba), best_lti) {
+        (Task::SelectiveCopy, Some(m_raw), Some((best_f, best_raw))) if done => {
+            let (m, best_name, best) = (pct(m_raw), name(best_f), pct(best_raw));
+            if m_raw >= best_raw + 0.15 {
+                match lang {
+                    Lang::En => format!("These runs agree: Mamba reached {m} held-out accuracy, the best time-invariant model ({best_name}) {best}."),
+                    Lang::Es => format!("Estas ejecuciones lo confirman: Mamba alcanzó un {m} de acierto en ejemplos nuevos; el mejor modelo invariante en el tiempo ({best_name}), un {best}."),
+                }
+            } else if best_raw >= m_raw - 0.05 {
+                match lang {
+                    Lang::En => format!("These runs do not show it: Mamba reached {m}, the time-invariant {best_name} {best}. At this tiny budget (≈ 3 k parameters, {knob} noise tokens) the gap the paper reports did not appear — try more steps or a longer noise stretch."),
+                    Lang::Es => format!("Estas ejecuciones no lo muestran: Mamba alcanzó un {m}; {best_name}, invariante en el tiempo, un {best}. Con un presupuesto tan pequeño (≈ 3 mil parámetros, {knob} tokens de relleno) no apareció la diferencia que describe el artículo: prueba con más pasos o con un relleno más largo."),
+                }
             } else {
-                format!("Inconclusive: Mamba {} vs {} {} — a difference too small to call.", pct(m), best_f.name(), pct(best))
+                match lang {
+                    Lang::En => format!("Inconclusive: Mamba {m} vs {best_name} {best} — a difference too small to call."),
+                    Lang::Es => format!("No concluyente: Mamba {m} frente a {best_name} {best}, una diferencia demasiado pequeña para decidir."),
+                }
             }
         }
-        (Task::SelectiveCopy, Some(_), Some(_)) => "Training… the verdict appears when the runs finish.".to_string(),
-        _ => "Not tested by these runs: train Mamba and S4D (or the linear RNN) on selective copying.".to_string(),
+        (Task::SelectiveCopy, Some(_), Some(_)) => training.clone(),
+        _ => lang.pick(
+            "Not tested by these runs: train Mamba and S4D (or the linear RNN) on selective copying.",
+            "Estas ejecuciones no lo ponen a prueba: entrena Mamba y S4D (o la RNN lineal) en la copia selectiva.",
+        ).to_string(),
     };
     out.push((mamba_claim, mamba_verdict));
     // Jelassi et al. 2024: transformers copy and retrieve far better than fixed-size-state models.
-    let jelassi_claim = "Jelassi et al. (2024), “Repeat After Me”: transformers copy long strings and retrieve from context far better than models with a fixed-size state (RNNs, SSMs).".to_string();
-    let fixed: Vec<(Family, f32)> = [Family::Rnn, Family::LinearRnn, Family::S4d, Family::Mamba]
-        .into_iter()
-        .filter_map(|f| acc(f).map(|a| (f, a)))
-        .collect();
-    let best_fixed = fixed
-        .iter()
-        .copied()
-        .reduce(|a, b| if b.1 > a.1 { b } else { a });
+    let jelassi_claim = lang.pick(
+        "Jelassi et al. (2024), “Repeat After Me”: transformers copy long strings and retrieve from context far better than models with a fixed-size state (RNNs, SSMs).",
+        "Jelassi et al. (2024), «Repeat After Me»: los transformers copian cadenas largas y recuperan información del contexto mucho mejor que los modelos con un estado de tamaño fijo (RNN, SSM).",
+    ).to_string();
+    let best_fixed = best_of(&[Family::Rnn, Family::LinearRnn, Family::S4d, Family::Mamba]);
     let jelassi_verdict = match (task, acc(Family::Transformer), best_fixed) {
-        (Task::DelayedCopy | Task::AssociativeRecall, Some(t), Some((best_f, best))) if done => {
-            if t >= best + 0.15 {
-                format!("These runs agree: the transformer reached {}, the best fixed-state model ({}) {}.", pct(t), best_f.name(), pct(best))
-            } else if best >= t - 0.05 {
-                format!("These runs do not show it: the transformer reached {}, {} {}. The paper's gap grows with the length to copy; at this size (gap/pairs = {knob}) the fixed states are large enough — try a longer gap or more pairs.", pct(t), best_f.name(), pct(best))
+        (Task::DelayedCopy | Task::AssociativeRecall, Some(t_raw), Some((best_f, best_raw))) if done => {
+            let (t, best_name, best) = (pct(t_raw), name(best_f), pct(best_raw));
+            if t_raw >= best_raw + 0.15 {
+                match lang {
+                    Lang::En => format!("These runs agree: the transformer reached {t}, the best fixed-state model ({best_name}) {best}."),
+                    Lang::Es => format!("Estas ejecuciones lo confirman: el transformer alcanzó un {t}; el mejor modelo de estado fijo ({best_name}), un {best}."),
+                }
+            } else if best_raw >= t_raw - 0.05 {
+                match lang {
+                    Lang::En => format!("These runs do not show it: the transformer reached {t}, {best_name} {best}. The paper's gap grows with the length to copy; at this size (gap/pairs = {knob}) the fixed states are large enough — try a longer gap or more pairs."),
+                    Lang::Es => format!("Estas ejecuciones no lo muestran: el transformer alcanzó un {t}; {best_name}, un {best}. La diferencia del artículo crece con la longitud que hay que copiar; con este tamaño (separación/pares = {knob}) los estados fijos bastan: prueba con una separación mayor o con más pares."),
+                }
             } else {
-                format!("Inconclusive: transformer {} vs {} {}.", pct(t), best_f.name(), pct(best))
+                match lang {
+                    Lang::En => format!("Inconclusive: transformer {t} vs {best_name} {best}."),
+                    Lang::Es => format!("No concluyente: transformer {t} frente a {best_name} {best}."),
+                }
             }
         }
-        (Task::DelayedCopy | Task::AssociativeRecall, Some(_), Some(_)) => "Training… the verdict appears when the runs finish.".to_string(),
-        _ => "Not tested by these runs: train the transformer and at least one recurrent model on delayed copy or associative recall.".to_string(),
+        (Task::DelayedCopy | Task::AssociativeRecall, Some(_), Some(_)) => training,
+        _ => lang.pick(
+            "Not tested by these runs: train the transformer and at least one recurrent model on delayed copy or associative recall.",
+            "Estas ejecuciones no lo ponen a prueba: entrena el transformer y al menos un modelo recurrente en la copia con retardo o en la recuperación asociativa.",
+        ).to_string(),
     };
     out.push((jelassi_claim, jelassi_verdict));
     out
@@ -301,11 +351,7 @@ fn slice(
 
 /// One chart canvas redrawn by one effect.
 #[component]
-fn LearnCanvas(
-    data: Memo<LearnChart>,
-    test_id: &'static str,
-    label: &'static str,
-) -> impl IntoView {
+fn LearnCanvas(data: Memo<LearnChart>, test_id: &'static str, label: Tr) -> impl IntoView {
     let node = NodeRef::<Canvas>::new();
     let (error, set_error) = signal(None::<String>);
     Effect::new(move |_| {
@@ -316,7 +362,7 @@ fn LearnCanvas(
         set_error.set(result.err());
     });
     view! {
-        <canvas node_ref=node class="learn-canvas" data-testid=test_id role="img" aria-label=label
+        <canvas node_ref=node class="learn-canvas" data-testid=test_id role="img" aria-label=show(label)
             data-curves=move || data.with(|d| d.curves.len().to_string())
             data-points=move || data.with(|d| d.curves.iter().map(|c| c.points.len()).sum::<usize>().to_string())
         ></canvas>
@@ -382,7 +428,7 @@ pub fn LearnView() -> impl IntoView {
                     losses: Vec::new(),
                     accuracies: Vec::new(),
                     eval: None,
-                    error: Some(e.to_string()),
+                    error: Some(e),
                 }),
             }
         }
@@ -431,13 +477,14 @@ pub fn LearnView() -> impl IntoView {
 
     let chart = move |accuracy: bool| {
         Memo::new(move |_| {
+            let lang = lang();
             let x_max = trained_on.with(|t| t.map_or(100, |t| t.steps)) as f32;
             let chance_loss = (ANSWERS as f32).ln();
             let curves: Vec<Curve> = summaries.with(|s| {
                 s.iter()
                     .filter(|r| !r.losses.is_empty())
                     .map(|r| Curve {
-                        label: r.family.name().to_string(),
+                        label: family_name(r.family, lang).to_string(),
                         colour: colour(r.family),
                         points: bucketed(if accuracy { &r.accuracies } else { &r.losses }),
                     })
@@ -448,8 +495,16 @@ pub fn LearnView() -> impl IntoView {
                     curves,
                     x_max,
                     y_range: (0.0, 1.0),
-                    reference: Some((1.0 / ANSWERS as f32, "chance (1/8)".to_string())),
-                    y_desc: "accuracy on answers".to_string(),
+                    reference: Some((
+                        1.0 / ANSWERS as f32,
+                        lang.pick("chance (1/8)", "azar (1/8)").to_string(),
+                    )),
+                    y_desc: lang
+                        .pick("accuracy on answers", "acierto en las respuestas")
+                        .to_string(),
+                    x_desc: lang
+                        .pick("training step", "paso de entrenamiento")
+                        .to_string(),
                 }
             } else {
                 let top = curves
@@ -461,8 +516,16 @@ pub fn LearnView() -> impl IntoView {
                     curves,
                     x_max,
                     y_range: (0.0, top),
-                    reference: Some((chance_loss, "chance (ln 8)".to_string())),
-                    y_desc: "cross-entropy (nats)".to_string(),
+                    reference: Some((
+                        chance_loss,
+                        lang.pick("chance (ln 8)", "azar (ln 8)").to_string(),
+                    )),
+                    y_desc: lang
+                        .pick("cross-entropy (nats)", "entropía cruzada (nats)")
+                        .to_string(),
+                    x_desc: lang
+                        .pick("training step", "paso de entrenamiento")
+                        .to_string(),
                 }
             }
         })
@@ -471,16 +534,16 @@ pub fn LearnView() -> impl IntoView {
     let accuracy_chart = chart(true);
 
     let example_line = move || {
-        let t = task.get();
-        let k = t.clamp_knob(knob.get().round().max(0.0) as usize);
-        let e = example(t, k, seed.get(), 0);
-        let inputs: Vec<String> = e.tokens.iter().map(|&tok| t.token_name(tok)).collect();
+        let shown = task.get();
+        let k = shown.clamp_knob(knob.get().round().max(0.0) as usize);
+        let e = example(shown, k, seed.get(), 0);
+        let inputs: Vec<String> = e.tokens.iter().map(|&tok| shown.token_name(tok)).collect();
         let answers: Vec<String> = e
             .targets
             .iter()
-            .map(|a| a.map_or("·".to_string(), |tok| t.token_name(tok)))
+            .map(|a| a.map_or("·".to_string(), |tok| shown.token_name(tok)))
             .collect();
-        let answers = if t == Task::DelayedCopy {
+        let answers = if shown == Task::DelayedCopy {
             answers
                 .iter()
                 .map(|a| {
@@ -506,12 +569,13 @@ pub fn LearnView() -> impl IntoView {
         };
         view! {
             <table class="learn-example" data-testid="learn-example">
-                <tr><th>"input"</th>{inputs.into_iter().map(|s| view! { <td>{s}</td> }).collect_view()}</tr>
-                <tr><th>"answer"</th>{answers.into_iter().map(|s| view! { <td>{s}</td> }).collect_view()}</tr>
+                <tr><th>{t("input", "entrada")}</th>{inputs.into_iter().map(|s| view! { <td>{s}</td> }).collect_view()}</tr>
+                <tr><th>{t("answer", "respuesta")}</th>{answers.into_iter().map(|s| view! { <td>{s}</td> }).collect_view()}</tr>
             </table>
         }
     };
 
+    let current_view = use_context::<CurrentView>();
     let open_in_flow = move |family: Family| {
         let Some(trained) = trained else {
             return;
@@ -529,26 +593,27 @@ pub fn LearnView() -> impl IntoView {
                     .iter()
                     .map(|&t| settings.task.token_name(t))
                     .collect(),
-                description: format!(
-                    "{} trained {} steps on {} ({} = {}, seed {}), input: one example of the task",
-                    family.name(),
-                    run.step_count(),
-                    task_name(settings.task).to_lowercase(),
-                    knob_label(settings.task).get(crate::ui::i18n::Lang::En),
-                    settings.knob,
-                    settings.seed
-                ),
+                origin: TrainedOrigin {
+                    family,
+                    steps: run.step_count(),
+                    task: settings.task,
+                    knob: settings.knob,
+                    seed: settings.seed,
+                },
             })
         });
         if let Some(flow) = found {
             trained.0.set(Some(flow));
-            open_view("flow");
+            if let Some(current) = current_view {
+                current.0.set("flow");
+            }
         }
     };
 
     let table = move || {
         let runs = summaries.get();
         let can_open = status.get() != Status::Running;
+        let lang = lang();
         runs.into_iter()
             .map(|r| {
                 let family = r.family;
@@ -556,25 +621,28 @@ pub fn LearnView() -> impl IntoView {
                 let fmt = |v: Option<f32>, pct: bool| match v {
                     Some(v) if v.is_finite() && pct => format!("{:.0}%", v * 100.0),
                     Some(v) if v.is_finite() => format!("{v:.3}"),
-                    Some(_) => "not finite".to_string(),
+                    Some(_) => lang.pick("not finite", "no finito").to_string(),
                     None => "–".to_string(),
                 };
                 let (c_r, c_g, c_b) = colour(family);
                 view! {
                     <tr data-testid=format!("learn-row-{}", family.id())>
-                        <td><span class="swatch" style=format!("background: rgb({c_r},{c_g},{c_b})")></span>{family.name()}</td>
+                        <td><span class="swatch" style=format!("background: rgb({c_r},{c_g},{c_b})")></span>{family_name(family, lang)}</td>
                         <td>{r.parameters.to_string()}</td>
                         <td>{r.losses.len().to_string()}</td>
                         <td>{fmt(last_loss, false)}</td>
                         <td>{fmt(RunSummary::recent(&r.accuracies), true)}</td>
                         <td data-testid=format!("learn-eval-{}", family.id())>{match (&r.error, r.eval) {
-                            (Some(e), _) => e.clone(),
-                            (None, Some(e)) => format!("{:.0}% (loss {:.3})", e.accuracy * 100.0, e.loss),
-                            (None, None) => "after training".to_string(),
+                            (Some(e), _) => core_error_in(e, lang),
+                            (None, Some(e)) => match lang {
+                                Lang::En => format!("{:.0}% (loss {:.3})", e.accuracy * 100.0, e.loss),
+                                Lang::Es => format!("{:.0}% (pérdida {:.3})", e.accuracy * 100.0, e.loss),
+                            },
+                            (None, None) => lang.pick("after training", "al terminar").to_string(),
                         }}</td>
                         <td><button data-testid=format!("learn-open-flow-{}", family.id())
                             disabled=!can_open || r.losses.is_empty()
-                            on:click=move |_| open_in_flow(family)>"Open in Flow"</button></td>
+                            on:click=move |_| open_in_flow(family)>{lang.pick("Open in Flow", "Abrir en Flujo")}</button></td>
                     </tr>
                 }
             })
@@ -585,9 +653,10 @@ pub fn LearnView() -> impl IntoView {
         let settings = trained_on.get();
         let runs = summaries.get();
         let done = status.get() == Status::Done;
+        let lang = lang();
         match settings {
-            None => view! { <p>"Train some models to compare them with these findings."</p> }.into_any(),
-            Some(s) => verdicts(s.task, s.knob, &runs, done)
+            None => view! { <p>{lang.pick("Train some models to compare them with these findings.", "Entrena algunos modelos para compararlos con estos resultados.")}</p> }.into_any(),
+            Some(s) => verdicts(s.task, s.knob, &runs, done, lang)
                 .into_iter()
                 .enumerate()
                 .map(|(i, (claim, verdict))| view! {
@@ -603,6 +672,7 @@ pub fn LearnView() -> impl IntoView {
 
     let params_line = move || {
         let t = task.get();
+        let lang = lang();
         Family::ALL
             .iter()
             .map(|&f| {
@@ -610,7 +680,7 @@ pub fn LearnView() -> impl IntoView {
                     .map(|m| m.parameter_count())
                     .unwrap_or(0);
                 let (_, d) = learn_config(f);
-                format!("{} {} (d = {d})", f.name(), n)
+                format!("{} {} (d = {d})", family_name(f, lang), n)
             })
             .collect::<Vec<_>>()
             .join(" · ")
@@ -618,15 +688,19 @@ pub fn LearnView() -> impl IntoView {
 
     view! {
         <section class="view" data-testid="view-learn">
-            <h2>"Learn: which families can remember?"</h2>
+            <h2>{t("Learn: which families can remember?", "Aprender: ¿qué familias pueden recordar?")}</h2>
             <p class="intro">
-                "Each family is trained here, in your browser, with Adam on cross-entropy at the answer positions: "
-                "a token embedding, the family's block (the same weights the other views run) and an output layer, "
-                "each with about 2–5 thousand parameters. Every step draws a fresh batch of 32 examples from the seed, "
-                "so the curves are also held-out figures. Nothing is scripted: the results are whatever these runs produce."
+                {t("Each family is trained here, in your browser, with Adam on cross-entropy at the answer positions: \
+                a token embedding, the family's block (the same weights the other views run) and an output layer, \
+                each with about 2–5 thousand parameters. Every step draws a fresh batch of 32 examples from the seed, \
+                so the curves are also held-out figures. Nothing is scripted: the results are whatever these runs produce.",
+                "Cada familia se entrena aquí, en tu navegador, con Adam sobre la entropía cruzada en las posiciones de respuesta: \
+                un embedding de tokens, el bloque de la familia (los mismos pesos que usan las otras vistas) y una capa de salida, \
+                cada uno con unos 2–5 mil parámetros. Cada paso genera a partir de la semilla un lote nuevo de 32 ejemplos, \
+                así que las curvas también miden ejemplos no vistos. Nada está preparado de antemano: los resultados son lo que den estas ejecuciones.")}
             </p>
             <div class="learn-controls">
-                <label>"task "
+                <label>{t("task ", "tarea ")}
                     <select data-testid="learn-task"
                         prop:value=move || task.get().id()
                         on:change:target=move |ev| {
@@ -635,7 +709,7 @@ pub fn LearnView() -> impl IntoView {
                                 knob.set(t.knob_range().2 as f64);
                             }
                         }>
-                        {Task::ALL.into_iter().map(|t| view! { <option value=t.id()>{task_name(t)}</option> }).collect_view()}
+                        {Task::ALL.into_iter().map(|t| view! { <option value=t.id()>{show(task_name(t))}</option> }).collect_view()}
                     </select>
                 </label>
                 {move || {
@@ -643,7 +717,7 @@ pub fn LearnView() -> impl IntoView {
                     let (lo, hi, _) = t.knob_range();
                     view! { <Slider label=knob_label(t) param="learn-knob" unit=tr("tokens", "tokens") min=lo as f64 max=hi as f64 step=1.0 value=knob /> }
                 }}
-                <label>"steps "
+                <label>{t("steps ", "pasos ")}
                     <select data-testid="learn-steps"
                         prop:value=move || steps.get().to_string()
                         on:change:target=move |ev| {
@@ -654,21 +728,24 @@ pub fn LearnView() -> impl IntoView {
                         {STEP_CHOICES.into_iter().map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>"seed "
+                <label>{t("seed ", "semilla ")}
                     <input type="number" min="0" step="1" data-testid="learn-seed"
                         prop:value=move || seed.get().to_string()
                         on:change:target=move |ev| {
                             let raw = ev.target().value();
                             match raw.trim().parse::<u64>() {
                                 Ok(v) if v < (1u64 << 53) => { seed.set(v); set_seed_notice.set(None); }
-                                _ => set_seed_notice.set(Some(format!("“{raw}” is not a seed: use a whole number from 0 to 2⁵³ − 1."))),
+                                _ => set_seed_notice.set(Some(raw)),
                             }
                         } />
                 </label>
             </div>
-            <p class="notice" role="status">{move || seed_notice.get()}</p>
+            <p class="notice" role="status">{move || seed_notice.get().map(|raw| match lang() {
+                Lang::En => format!("“{raw}” is not a seed: use a whole number from 0 to 2⁵³ − 1."),
+                Lang::Es => format!("«{raw}» no es una semilla: usa un número entero de 0 a 2⁵³ − 1."),
+            })}</p>
             <fieldset class="learn-families">
-                <legend>"families"</legend>
+                <legend>{t("families", "familias")}</legend>
                 {Family::ALL.into_iter().map(|f| view! {
                     <label>
                         <input type="checkbox" data-testid=format!("learn-family-{}", f.id())
@@ -680,56 +757,67 @@ pub fn LearnView() -> impl IntoView {
                                     if on { fs.push(f); }
                                 });
                             } />
-                        {format!(" {}", f.name())}
+                        {move || format!(" {}", family_name(f, lang()))}
                     </label>
                 }).collect_view()}
             </fieldset>
-            <p class="caption">{move || task_description(task.get())}</p>
+            <p class="caption">{move || task_description(task.get()).now()}</p>
             <details class="learn-example-box">
-                <summary>"An example of the task (seed, example 0)"</summary>
+                <summary>{t("An example of the task (seed, example 0)", "Un ejemplo de la tarea (semilla, ejemplo 0)")}</summary>
                 {example_line}
             </details>
-            <p class="caption" data-testid="learn-params">{move || format!("Trained parameters: {}.", params_line())}</p>
+            <p class="caption" data-testid="learn-params">{move || match lang() {
+                Lang::En => format!("Trained parameters: {}.", params_line()),
+                Lang::Es => format!("Parámetros entrenados: {}.", params_line()),
+            }}</p>
             <div class="learn-buttons">
                 <button data-testid="learn-train" on:click=train
                     disabled=move || families.with(|f| f.is_empty())>
-                    {move || if status.get() == Status::Idle { "Train" } else { "Train again (restart)" }}
+                    {move || if status.get() == Status::Idle { tr("Train", "Entrenar").now() } else { tr("Train again (restart)", "Entrenar de nuevo (desde cero)").now() }}
                 </button>
-                <button data-testid="learn-pause" on:click=pause disabled=move || status.get() != Status::Running>"Pause"</button>
-                <button data-testid="learn-resume" on:click=resume disabled=move || status.get() != Status::Paused>"Resume"</button>
+                <button data-testid="learn-pause" on:click=pause disabled=move || status.get() != Status::Running>{t("Pause", "Pausar")}</button>
+                <button data-testid="learn-resume" on:click=resume disabled=move || status.get() != Status::Paused>{t("Resume", "Continuar")}</button>
                 <progress data-testid="learn-progress" max="1" prop:value=progress
                     data-steps=move || steps_done().to_string()
                     data-status=move || format!("{:?}", status.get()).to_lowercase()></progress>
                 <span class="learn-status" role="status">{move || {
                     let (done, total) = (steps_done(), steps_total());
-                    match status.get() {
-                        Status::Idle => "Choose a task and families, then press Train.".to_string(),
-                        Status::Running => format!("training… {done} / {total} steps"),
-                        Status::Paused => format!("paused at {done} / {total} steps"),
-                        Status::Done => format!("done: {total} steps; held-out accuracy on {EVAL_EXAMPLES} new examples in the table"),
+                    match (status.get(), lang()) {
+                        (Status::Idle, lang) => lang.pick("Choose a task and families, then press Train.", "Elige una tarea y las familias, y pulsa Entrenar.").to_string(),
+                        (Status::Running, Lang::En) => format!("training… {done} / {total} steps"),
+                        (Status::Running, Lang::Es) => format!("entrenando… {done} / {total} pasos"),
+                        (Status::Paused, Lang::En) => format!("paused at {done} / {total} steps"),
+                        (Status::Paused, Lang::Es) => format!("en pausa en {done} / {total} pasos"),
+                        (Status::Done, Lang::En) => format!("done: {total} steps; held-out accuracy on {EVAL_EXAMPLES} new examples in the table"),
+                        (Status::Done, Lang::Es) => format!("terminado: {total} pasos; el acierto en {EVAL_EXAMPLES} ejemplos nuevos está en la tabla"),
                     }
                 }}</span>
             </div>
-            <p class="caption expectation">{move || expectation(task.get())}</p>
+            <p class="caption expectation">{move || expectation(task.get()).now()}</p>
             <div class="learn-charts">
                 <figure>
-                    <LearnCanvas data=loss_chart test_id="learn-loss-chart" label="Training loss per model against the step" />
-                    <figcaption>"Loss per model (means over buckets of steps). The dashed line is guessing among the 8 possible answers."</figcaption>
+                    <LearnCanvas data=loss_chart test_id="learn-loss-chart" label=tr("Training loss per model against the step", "Pérdida de entrenamiento de cada modelo según el paso") />
+                    <figcaption>{t("Loss per model (means over buckets of steps). The dashed line is guessing among the 8 possible answers.", "Pérdida de cada modelo (medias sobre grupos de pasos). La línea discontinua es adivinar al azar entre las 8 respuestas posibles.")}</figcaption>
                 </figure>
                 <figure>
-                    <LearnCanvas data=accuracy_chart test_id="learn-accuracy-chart" label="Accuracy on the answers per model against the step" />
-                    <figcaption>"Accuracy at the answer positions of each step's fresh batch."</figcaption>
+                    <LearnCanvas data=accuracy_chart test_id="learn-accuracy-chart" label=tr("Accuracy on the answers per model against the step", "Acierto en las respuestas de cada modelo según el paso") />
+                    <figcaption>{t("Accuracy at the answer positions of each step's fresh batch.", "Acierto en las posiciones de respuesta del lote nuevo de cada paso.")}</figcaption>
                 </figure>
             </div>
             <table class="learn-table" data-testid="learn-table">
                 <thead><tr>
-                    <th>"model"</th><th>"parameters"</th><th>"steps"</th><th>"loss (last 50 steps)"</th>
-                    <th>"accuracy (last 50 steps)"</th><th>{format!("held-out accuracy ({EVAL_EXAMPLES} examples)")}</th><th></th>
+                    <th>{t("model", "modelo")}</th><th>{t("parameters", "parámetros")}</th><th>{t("steps", "pasos")}</th>
+                    <th>{t("loss (last 50 steps)", "pérdida (últimos 50 pasos)")}</th>
+                    <th>{t("accuracy (last 50 steps)", "acierto (últimos 50 pasos)")}</th>
+                    <th>{move || match lang() {
+                        Lang::En => format!("held-out accuracy ({EVAL_EXAMPLES} examples)"),
+                        Lang::Es => format!("acierto en ejemplos nuevos ({EVAL_EXAMPLES} ejemplos)"),
+                    }}</th><th></th>
                 </tr></thead>
                 <tbody>{table}</tbody>
             </table>
             <section class="learn-literature" data-testid="learn-literature">
-                <h3>"Against the literature"</h3>
+                <h3>{t("Against the literature", "Frente a la literatura")}</h3>
                 {literature}
             </section>
         </section>
