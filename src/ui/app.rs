@@ -8,7 +8,8 @@ use crate::ui::state::{AppReady, CurrentView, SharedInput, EXAMPLE_TEXT_ES};
 use crate::ui::theme::{Theme, ThemeChoice};
 use crate::ui::trained::TrainedModels;
 use crate::ui::url_state::{parse_whole, Parsed, UrlState};
-use crate::ui::view_boundary::ViewBoundary;
+use crate::ui::view_boundary::{ViewBoundary, ViewRebuild};
+use crate::ui::views::presets::ViewToolbar;
 use crate::ui::views::{self, VIEWS};
 use crate::ui::widgets::export::ExportPanel;
 use crate::ui::widgets::shortcuts::ShortcutsHelp;
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
     provide_context(TrainedModels::new());
     let current = RwSignal::new(VIEWS[0].id);
     provide_context(CurrentView(current));
+    let rebuild = ViewRebuild::new();
     let locale = Locale(RwSignal::new(Lang::from_browser()));
     provide_context(locale);
     // A Spanish reader starts from a Spanish sentence (switching later keeps their text; a
@@ -149,7 +151,8 @@ pub fn App() -> impl IntoView {
         </nav>
         <ExportPanel root_selector="main" view=current/>
         <main>
-            <ViewBoundary current render=views::render/>
+            <ViewToolbar rebuild/>
+            <ViewBoundary current render=views::render rebuild/>
         </main>
         <ShortcutsHelp/>
         <Show when=move || ready.0.get()>

@@ -264,6 +264,12 @@ impl UrlState {
         parts.join(".")
     }
 
+    /// Makes the next widgets built read `pairs` as the opening link (a view preset), or
+    /// nothing (their defaults) when empty.
+    pub fn replace_initial(&self, pairs: Vec<(String, String)>) {
+        self.initial.set_value(pairs);
+    }
+
     /// The value the page was opened with for `key` (the last one if repeated).
     pub fn initial(&self, key: &str) -> Option<String> {
         self.initial.with_value(|pairs| {

@@ -10,6 +10,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::url_state::UrlState;
+
 use crate::ui::i18n::t;
 
 /// Something inside a view failed; the text says what, in words.
@@ -43,6 +45,47 @@ pub fn report_fault(message: impl Into<String>) {
     }
 }
 
+/// Rebuilds the current view: from its defaults ("reset"), or from a named preset — the
+/// preset's `<view>.<param>` pairs are read by the rebuilt widgets exactly as if the page had
+/// been opened with them in its link (`ui::url_state`), so a preset is a shareable link.
+#[derive(Clone, Copy)]
+pub struct ViewRebuild {
+    generation: RwSignal<u32>,
+    /// Parameters the next build reads, if a preset is being applied.
+    pending: StoredValue<Option<Vec<(String, String)>>>,
+}
+
+impl ViewRebuild {
+    /// A fresh handle (provided by the app shell).
+    pub fn new() -> Self {
+        ViewRebuild {
+            generation: RwSignal::new(0),
+            pending: StoredValue::new(None),
+        }
+    }
+
+    /// Builds the current view again from its defaults.
+    pub fn reset(&self) {
+        self.apply(&[]);
+    }
+
+    /// Builds the current view again with `params` (its other settings at their defaults).
+    pub fn apply(&self, params: &[(&str, &str)]) {
+        let pairs = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.pending.set_value(Some(pairs));
+        self.generation.update(|g| *g += 1);
+    }
+}
+
+impl Default for ViewRebuild {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Shows the view `current` names inside an error boundary. Switching views, or the
 /// "Rebuild this view" button, builds the view afresh and clears what was reported.
 #[component]
@@ -52,11 +95,14 @@ pub fn ViewBoundary(
     current: Signal<&'static str>,
     /// Builds the view with this id.
     render: fn(&str) -> Option<AnyView>,
+    /// Reset and presets (the error fallback's "Rebuild" uses it too).
+    #[prop(optional)]
+    rebuild: Option<ViewRebuild>,
 ) -> impl IntoView {
     let faults = ViewFaults(RwSignal::new(Vec::new()));
     provide_context(faults);
-    // Bumped by "Rebuild this view": the view is created again, with its default state.
-    let generation = RwSignal::new(0u32);
+    let rebuild = rebuild.unwrap_or_default();
+    let generation = rebuild.generation;
     let reported = move || {
         faults.0.with(|list| match list.as_slice() {
             [] => Ok(()),
@@ -75,7 +121,7 @@ pub fn ViewBoundary(
                 <p>{t("The rest of seqmix still works. Rebuilding starts this view again from its defaults.", "El resto de seqmix sigue funcionando. Reconstruirla vuelve a empezar esta vista con sus valores por defecto.")}</p>
                 <button
                     data-testid="view-error-rebuild"
-                    on:click=move |_| generation.update(|g| *g += 1)
+                    on:click=move |_| rebuild.reset()
                 >{t("Rebuild this view", "Reconstruir esta vista")}</button>
             </div>
         }
@@ -88,7 +134,18 @@ pub fn ViewBoundary(
                 if !faults.0.with_untracked(Vec::is_empty) {
                     faults.0.set(Vec::new());
                 }
-                render(id)
+                let url = use_context::<UrlState>();
+                let preset = rebuild.pending.try_update_value(Option::take).flatten();
+                if let (Some(url), Some(pairs)) = (url, preset.as_ref()) {
+                    url.replace_initial(pairs.clone());
+                }
+                let built = render(id);
+                // Effects run once the view is on the page, when every widget of it (also those
+                // inside its reactive blocks) has read the preset; later builds start clean.
+                if let (Some(url), Some(_)) = (url, preset) {
+                    Effect::new(move |_| url.replace_initial(Vec::new()));
+                }
+                built
             }}
             {reported}
         </ErrorBoundary>

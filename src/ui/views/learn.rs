@@ -379,6 +379,15 @@ pub fn LearnView() -> impl IntoView {
     let families = RwSignal::new(Family::ALL.to_vec());
     let seed = RwSignal::new(DEFAULT_LEARN_SEED);
     let steps = RwSignal::new(DEFAULT_STEPS);
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_choice(
+            "task",
+            task,
+            Task::ALL.into_iter().map(|t| (t, t.id())).collect(),
+        );
+        // The knob's default follows the task (a link's own knob, read later, wins).
+        knob.set(task.get_untracked().knob_range().2 as f64);
+    }
     let (seed_notice, set_seed_notice) = signal(None::<String>);
     let status = RwSignal::new(Status::Idle);
     let summaries = RwSignal::new(Vec::<RunSummary>::new());

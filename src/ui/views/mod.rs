@@ -9,6 +9,7 @@ pub mod cost;
 pub mod fading;
 pub mod flow;
 pub mod learn;
+pub mod presets;
 pub mod scan;
 pub mod ssm;
 
