@@ -1,6 +1,7 @@
 //! Learn charts: a training curve per model against the step (plotters on a canvas).
 //! The data is prepared by the view; `draw` only draws it.
 
+use crate::ui::theme::chart_palette;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -38,10 +39,12 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &LearnChart) -> Result<(), String>
     };
     let px = |v: f64| (v * ratio).round() as u32;
     let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
+    // The theme's colours (reading them also redraws the chart when the theme changes).
+    let palette = chart_palette();
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
+    root.fill(&palette.background).map_err(err)?;
     let (lo, hi) = data.y_range;
-    let font = ("sans-serif", px(13.0)).into_font();
+    let font = ("sans-serif", px(13.0)).into_font().color(&palette.text);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(10.0))
         .x_label_area_size(px(36.0))
@@ -58,13 +61,14 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &LearnChart) -> Result<(), String>
         .y_labels(6)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.2}"))
-        .light_line_style(RGBColor(238, 238, 238))
-        .bold_line_style(RGBColor(215, 215, 215))
+        .axis_style(palette.axis)
+        .light_line_style(palette.light_grid)
+        .bold_line_style(palette.bold_grid)
         .draw()
         .map_err(err)?;
     if let Some((y, label)) = &data.reference {
         if *y > lo && *y < hi {
-            let grey = RGBColor(120, 120, 120);
+            let grey = palette.muted;
             chart
                 .draw_series(DashedLineSeries::new(
                     [(0.0, *y), (data.x_max.max(1.0), *y)],
