@@ -85,3 +85,22 @@ test('presets drive the widgets the user sees, and reset brings the defaults bac
   await expect(page.getByTestId('learn-task')).toHaveValue('recall');
   await expect(page.getByTestId('slider-learn-knob')).toHaveValue('2');
 });
+
+test('a Learn link sets the task, its size, the families, the steps and the seed', async ({ app, page }) => {
+  await app.open('?view=learn&learn.task=recall&learn.learn-knob=3&learn.families=cnn,mamba&learn.steps=250&learn.seed=7');
+  await expect(app.view('learn')).toBeVisible();
+  await expect(page.getByTestId('learn-task')).toHaveValue('recall');
+  await expect(page.getByTestId('slider-learn-knob')).toHaveValue('3');
+  await expect(page.getByTestId('learn-steps')).toHaveValue('250');
+  await expect(page.getByTestId('learn-seed')).toHaveValue('7');
+  for (const family of ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba']) {
+    const box = page.getByTestId(`learn-family-${family}`);
+    if (family === 'cnn' || family === 'mamba') await expect(box).toBeChecked();
+    else await expect(box).not.toBeChecked();
+  }
+  expect(await page.getByTestId('url-notice').count()).toBe(0);
+  // A broken family list is ignored with a notice; the page keeps working.
+  await app.open('?view=learn&learn.families=cnn,gpt');
+  await expect(page.getByTestId('url-notice')).toContainText('gpt');
+  await expect(page.getByTestId('learn-family-transformer')).toBeChecked();
+});

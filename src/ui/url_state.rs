@@ -9,6 +9,7 @@
 //! A malformed or out-of-range value never blanks the page: it is ignored or clamped, and a
 //! notice says so (`data-testid="url-notice"`).
 
+use crate::core::models::family::Family;
 use crate::ui::i18n::lang_untracked;
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -217,6 +218,24 @@ pub fn parse_index_list(raw: &str, limit: usize) -> Parsed<Vec<usize>> {
     }
 }
 
+/// Reads model family ids separated by commas (repeats are dropped).
+pub fn parse_families(raw: &str) -> Parsed<Vec<Family>> {
+    let mut families = Vec::new();
+    for id in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match Family::from_id(id) {
+            Some(f) if !families.contains(&f) => families.push(f),
+            Some(_) => {}
+            None => {
+                return Parsed::Invalid(say(
+                    format!("“{id}” is not a model"),
+                    format!("«{id}» no es un modelo"),
+                ))
+            }
+        }
+    }
+    Parsed::Valid(families)
+}
+
 /// Shortest text that reads back as the same `f64`.
 pub fn format_number(value: f64) -> String {
     format!("{value}")
@@ -400,6 +419,17 @@ impl UrlState {
         );
     }
 
+    /// Mirrors a list of model families, written as their ids (`cnn,mamba`).
+    pub fn bind_families(&self, param: &str, signal: RwSignal<Vec<Family>>) {
+        self.bind(
+            param,
+            false,
+            signal,
+            |s| s.iter().map(|f| f.id()).collect::<Vec<_>>().join(","),
+            parse_families,
+        );
+    }
+
     /// Mirrors a choice among named values.
     pub fn bind_choice<T>(&self, param: &str, signal: RwSignal<T>, choices: Vec<(T, &'static str)>)
     where
@@ -539,5 +569,9 @@ mod tests {
         assert!(matches!(parse_choice("nope", &choices), Parsed::Invalid(_)));
         assert!(matches!(parse_bool("1"), Parsed::Valid(true)));
         assert!(matches!(parse_bool("yes"), Parsed::Invalid(_)));
+        assert!(
+            matches!(parse_families("mamba,cnn,mamba"), Parsed::Valid(f) if f == [Family::Mamba, Family::Cnn])
+        );
+        assert!(matches!(parse_families("cnn,gpt"), Parsed::Invalid(_)));
     }
 }

@@ -305,23 +305,7 @@ pub fn FadingView() -> impl IntoView {
             |m| index_list(m.iter().copied()),
             |raw| parse_index_list(raw, MAX_TOKENS).map(|v| v.into_iter().collect()),
         );
-        url.bind(
-            "shown",
-            false,
-            shown,
-            |s| s.iter().map(|f| f.id()).collect::<Vec<_>>().join(","),
-            |raw| {
-                let mut families = Vec::new();
-                for id in raw.split(',').filter(|p| !p.is_empty()) {
-                    match Family::from_id(id) {
-                        Some(f) if !families.contains(&f) => families.push(f),
-                        Some(_) => {}
-                        None => return Parsed::Invalid(format!("“{id}” is not a model")),
-                    }
-                }
-                Parsed::Valid(families)
-            },
-        );
+        url.bind_families("shown", shown);
     }
 
     // ---- configs (memos: a slider that does not change a config reruns nothing) ------------

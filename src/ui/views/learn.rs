@@ -385,6 +385,16 @@ pub fn LearnView() -> impl IntoView {
             task,
             Task::ALL.into_iter().map(|t| (t, t.id())).collect(),
         );
+        url.bind_families("families", families);
+        url.bind("seed", false, seed, u64::to_string, |raw| {
+            crate::ui::url_state::parse_whole(raw, 0, (1u64 << 53) - 1)
+        });
+        let step_names = ["100", "250", "500", "1000", "2000"];
+        url.bind_choice(
+            "steps",
+            steps,
+            STEP_CHOICES.into_iter().zip(step_names).collect(),
+        );
         // The knob's default follows the task (a link's own knob, read later, wins).
         knob.set(task.get_untracked().knob_range().2 as f64);
     }
