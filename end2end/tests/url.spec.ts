@@ -179,3 +179,27 @@ test('a malformed link gives a notice and a working page', async ({ app, page })
   await page.getByTestId('url-notice-dismiss').click();
   await expect(notice).toHaveCount(0);
 });
+
+test('Scan: the a_t and b_t a user typed are kept in the link', async ({ app, page }) => {
+  await app.open('?view=scan&scan.source=random&scan.n=6');
+  const view = page.getByTestId('view-scan');
+  await expect(view).toBeVisible();
+  const a1 = page.getByTestId('scan-input-a-1');
+  await a1.fill('0.25');
+  await a1.press('Enter');
+  const b4 = page.getByTestId('scan-input-b-4');
+  await b4.fill('−3.5');
+  await b4.press('Enter');
+  const link = await settledUrl(page, { 'scan.edits': 'a1=0.25,b4=-3.5' });
+  const before = { a: await view.getAttribute('data-a'), b: await view.getAttribute('data-b') };
+  await page.goto(link);
+  await expect(page.getByTestId('view-scan')).toBeVisible();
+  await expect.poll(async () => JSON.parse((await page.getByTestId('view-scan').getAttribute('data-a'))!)[1]).toBe(0.25);
+  expect(await page.getByTestId('view-scan').getAttribute('data-a')).toBe(before.a);
+  expect(await page.getByTestId('view-scan').getAttribute('data-b')).toBe(before.b);
+  // A broken edit list is ignored with a notice; an out-of-range value is clamped and said.
+  await app.open('?view=scan&scan.edits=a1=0.5,zz');
+  await expect(page.getByTestId('url-notice')).toContainText('zz');
+  await app.open('?view=scan&scan.source=random&scan.n=6&scan.edits=b2=1e9');
+  await expect(page.getByTestId('url-notice')).toContainText('clamped');
+});

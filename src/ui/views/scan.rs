@@ -15,9 +15,10 @@ use crate::core::scan_view::{
     picture, random_inputs, span_label, verify, NodeView, Picture, A_LIMIT, B_LIMIT, MAX_N,
 };
 use crate::ui::charts::scan::{draw, CostChartData, CostSeries};
-use crate::ui::i18n::{core_error, lang, show, t, tr, Lang, Tr};
+use crate::ui::i18n::{core_error, lang, lang_untracked, show, t, tr, Lang, Tr};
 use crate::ui::state::SharedInput;
 use crate::ui::theme::chart_palette;
+use crate::ui::url_state::Parsed;
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::player::Player;
 use crate::ui::widgets::slider::Slider;
@@ -124,6 +125,73 @@ impl Edits {
         Edits {
             a: vec![None; MAX_N],
             b: vec![None; MAX_N],
+        }
+    }
+}
+
+impl Edits {
+    /// The edited values only, as `a3=0.5,b7=-1.25` (the link form).
+    fn to_url(&self) -> String {
+        let named = |name: &'static str, values: &[Option<f32>]| {
+            values
+                .iter()
+                .enumerate()
+                .filter_map(move |(t, v)| v.map(|v| format!("{name}{t}={v}")))
+                .collect::<Vec<_>>()
+        };
+        let mut parts = named("a", &self.a);
+        parts.extend(named("b", &self.b));
+        parts.join(",")
+    }
+
+    /// Reads [`Edits::to_url`]'s form: positions past `MAX_N` are invalid, values beyond the
+    /// limits are clamped exactly as typed ones are (`parse_value`).
+    fn from_url(raw: &str) -> Parsed<Edits> {
+        let mut edits = Edits::new();
+        let mut clamped = Vec::new();
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let invalid = || {
+                Parsed::Invalid(
+                    lang_untracked()
+                        .pick(
+                            format!("“{part}” is not an edit like a3=0.5"),
+                            format!("«{part}» no es un cambio como a3=0.5"),
+                        )
+                        .to_string(),
+                )
+            };
+            let Some((slot, value)) = part.split_once('=') else {
+                return invalid();
+            };
+            let (is_b, position) = match slot.split_at_checked(1) {
+                Some(("a", t)) => (false, t),
+                Some(("b", t)) => (true, t),
+                _ => return invalid(),
+            };
+            let Some(t) = position.parse::<usize>().ok().filter(|&t| t < MAX_N) else {
+                return invalid();
+            };
+            let Ok((v, note)) = parse_value(value, if is_b { B_LIMIT } else { A_LIMIT }) else {
+                return invalid();
+            };
+            if note.is_some() {
+                clamped.push(format!("{slot} → {v}"));
+            }
+            if is_b {
+                edits.b[t] = Some(v);
+            } else {
+                edits.a[t] = Some(v);
+            }
+        }
+        if clamped.is_empty() {
+            Parsed::Valid(edits)
+        } else {
+            let list = clamped.join(", ");
+            let why = lang_untracked().pick(
+                format!("values outside the limits were clamped: {list}"),
+                format!("los valores fuera de los límites se recortaron: {list}"),
+            );
+            Parsed::Clamped(edits, why)
         }
     }
 }
@@ -285,6 +353,7 @@ pub fn ScanView() -> impl IntoView {
             kind,
             Kind::ALL.iter().map(|&(k, id, _)| (k, id)).collect(),
         );
+        url.bind("edits", false, edits, Edits::to_url, Edits::from_url);
     }
 
     // The descriptions are worded here, so a language switch reruns this memo (one small
