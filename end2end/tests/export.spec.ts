@@ -94,6 +94,8 @@ test('every view: each listed figure downloads as a valid file', async ({ app, p
   );
   const seen: string[] = [];
   for (const view of views) {
+    // A fresh page per view: Chromium throttles a tab that has downloaded many files.
+    await app.open();
     await app.show(view);
     await openPanel(page);
     const ids = await page.getByTestId('export-panel').locator('button[data-testid^="export-"]').evaluateAll((els) =>
