@@ -61,3 +61,14 @@ export const test = base.extend<{ app: SeqmixPage; watch: Watch }>({
 });
 
 export { expect };
+
+/** Waits until the debounced address bar holds every `key=value` pair, then returns it. */
+export async function settledUrl(page: Page, pairs: Record<string, string>): Promise<string> {
+  await expect
+    .poll(() => {
+      const query = new URL(page.url()).searchParams;
+      return Object.entries(pairs).every(([k, v]) => query.get(k) === v);
+    }, { message: `URL ${page.url()} should hold ${JSON.stringify(pairs)}` })
+    .toBe(true);
+  return page.url();
+}

@@ -1,5 +1,4 @@
-import { test, expect } from './fixtures';
-import type { Page } from '@playwright/test';
+import { test, expect, settledUrl } from './fixtures';
 
 // Every view has "reset to defaults" and named presets. A preset sets the view's controls
 // (read back from the controls themselves and from the address bar they write), and reset
@@ -35,14 +34,6 @@ const PRESETS: Record<string, Record<string, Record<string, string>>> = {
   },
 };
 
-async function urlHolds(page: Page, pairs: Record<string, string>) {
-  await expect
-    .poll(() => {
-      const query = new URL(page.url()).searchParams;
-      return Object.entries(pairs).every(([k, v]) => query.get(k) === v);
-    }, { message: `URL ${page.url()} should hold ${JSON.stringify(pairs)}` })
-    .toBe(true);
-}
 
 test('every preset of every view sets its controls; reset restores the defaults', async ({ app, page }) => {
   await app.open();
@@ -53,7 +44,7 @@ test('every preset of every view sets its controls; reset restores the defaults'
     for (const [id, pairs] of Object.entries(presets)) {
       await page.getByTestId(`preset-${view}-${id}`).click();
       await expect(app.view(view)).toBeVisible();
-      await urlHolds(page, pairs);
+      await settledUrl(page, pairs);
     }
   }
   expect(await page.getByTestId('url-notice').count()).toBe(0);

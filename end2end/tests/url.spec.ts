@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, settledUrl } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // The query string mirrors the view, the sentence, the seed and every control: set controls
@@ -14,16 +14,6 @@ async function setSlider(page: Page, testId: string, value: number) {
   }, value);
 }
 
-/** Waits until the debounced address bar holds every `key=value` pair, then returns it. */
-async function settledUrl(page: Page, pairs: Record<string, string>): Promise<string> {
-  await expect
-    .poll(() => {
-      const query = new URL(page.url()).searchParams;
-      return Object.entries(pairs).every(([k, v]) => query.get(k) === v);
-    }, { message: `URL ${page.url()} should hold ${JSON.stringify(pairs)}` })
-    .toBe(true);
-  return page.url();
-}
 
 async function influence(page: Page, suffix = ''): Promise<string> {
   await expect(page.getByTestId(`influence-progress${suffix}`)).toHaveAttribute('data-complete', 'true', { timeout: 20_000 });

@@ -197,9 +197,9 @@ struct ScanDims {
 /// `b`, `c`: [L, N]; writes y_t = C_t · h_t into `y` [L, D]; `h` [N, D] holds h_{−1} on entry
 /// (zeros) and h_{L−1} on exit; `states` [L, N, D] receives every h_t when given.
 ///
-/// On x86-64 CPUs with AVX2 the same code is compiled a second time with AVX2 enabled
-/// (8 lanes instead of SSE2's 4) and chosen at run time; no FMA contraction happens, so both
-/// paths give bit-identical results.
+/// On x86-64 CPUs with AVX2 and FMA the step runs as explicit intrinsics (`scan_core_fma`,
+/// fused multiply-adds: last-bit differences only); with AVX2 alone the portable code is
+/// compiled a second time with AVX2 enabled (8 lanes instead of SSE2's 4), bit-identical to it.
 #[allow(clippy::too_many_arguments)]
 fn scan_core(
     dims: ScanDims,
