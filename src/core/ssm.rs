@@ -351,10 +351,16 @@ pub struct DiscretizationRun {
     pub methods: Vec<MethodRun>,
     /// Largest stable Euler step.
     pub euler_threshold: f64,
-    /// Δ values of the sweep and the max error of each method at each (same order as
-    /// `Method::ALL`).
-    pub sweep_delta: Vec<f64>,
-    pub sweep_error: Vec<[f64; 4]>,
+}
+
+/// Max error of every method across Δ: it does not depend on the Δ slider, so the view keeps
+/// it while Δ moves (the sweep costs far more than one run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeltaSweep {
+    /// Δ values, log-spaced over `[DELTA_MIN, DELTA_MAX]`.
+    pub delta: Vec<f64>,
+    /// The max error of each method at each Δ (same order as `Method::ALL`).
+    pub error: Vec<[f64; 4]>,
 }
 
 /// Points per drawn curve.
@@ -364,13 +370,12 @@ pub const MAX_POINTS: usize = 600;
 pub const DELTA_MIN: f64 = 1e-3;
 pub const DELTA_MAX: f64 = 10.0;
 
-/// Runs every method at Δ and sweeps Δ over `[DELTA_MIN, DELTA_MAX]` (`sweep_points` values).
+/// Runs every method at Δ.
 pub fn discretization_run(
     system: &DiagSystem,
     signal: &Signal,
     delta: f64,
     horizon: f64,
-    sweep_points: usize,
 ) -> CoreResult<DiscretizationRun> {
     check_range("delta", delta, DELTA_MIN, DELTA_MAX)?;
     check_range("horizon", horizon, 0.1, 1000.0)?;
@@ -401,18 +406,6 @@ pub fn discretization_run(
             }
         })
         .collect();
-    let count = sweep_points.max(2);
-    let sweep_delta: Vec<f64> = (0..count)
-        .map(|i| {
-            let p = DELTA_MIN.log10()
-                + (DELTA_MAX.log10() - DELTA_MIN.log10()) * i as f64 / (count - 1) as f64;
-            10f64.powf(p)
-        })
-        .collect();
-    let sweep_error = sweep_delta
-        .iter()
-        .map(|&d| Method::ALL.map(|m| max_error(system, signal, m, d, horizon)))
-        .collect();
     Ok(DiscretizationRun {
         horizon,
         delta,
@@ -420,9 +413,30 @@ pub fn discretization_run(
         exact_y,
         methods,
         euler_threshold: system.euler_threshold(),
-        sweep_delta,
-        sweep_error,
     })
+}
+
+/// The max error of every method at `points` log-spaced Δ over `[DELTA_MIN, DELTA_MAX]`.
+pub fn delta_sweep(
+    system: &DiagSystem,
+    signal: &Signal,
+    horizon: f64,
+    points: usize,
+) -> CoreResult<DeltaSweep> {
+    check_range("horizon", horizon, 0.1, 1000.0)?;
+    let count = points.max(2);
+    let delta: Vec<f64> = (0..count)
+        .map(|i| {
+            let p = DELTA_MIN.log10()
+                + (DELTA_MAX.log10() - DELTA_MIN.log10()) * i as f64 / (count - 1) as f64;
+            10f64.powf(p)
+        })
+        .collect();
+    let error = delta
+        .iter()
+        .map(|&d| Method::ALL.map(|m| max_error(system, signal, m, d, horizon)))
+        .collect();
+    Ok(DeltaSweep { delta, error })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -953,15 +967,17 @@ mod tests {
 
     #[test]
     fn discretization_run_reports_each_method() {
-        let run =
-            discretization_run(&DiagSystem::real_pair(), &Signal::Step, 1.0, 10.0, 9).unwrap();
+        let run = discretization_run(&DiagSystem::real_pair(), &Signal::Step, 1.0, 10.0).unwrap();
         assert_eq!(run.methods.len(), 4);
-        assert_eq!(run.sweep_error.len(), 9);
+        let sweep = delta_sweep(&DiagSystem::real_pair(), &Signal::Step, 10.0, 9).unwrap();
+        assert_eq!(sweep.error.len(), 9);
+        assert_abs_diff_eq!(sweep.delta[0], DELTA_MIN, epsilon = 1e-12);
+        assert_abs_diff_eq!(sweep.delta[8], DELTA_MAX, epsilon = 1e-9);
         // Euler at Δ = 1 > 2/3 is unstable for the fast state −3: |1 − 3| = 2.
         let euler = &run.methods[2];
         assert_abs_diff_eq!(euler.gain, 2.0, epsilon = 1e-12);
         assert!(run.methods[0].gain < 1.0 && run.methods[1].gain < 1.0);
-        assert!(discretization_run(&DiagSystem::real_pair(), &Signal::Step, 0.0, 10.0, 9).is_err());
+        assert!(discretization_run(&DiagSystem::real_pair(), &Signal::Step, 0.0, 10.0).is_err());
     }
 
     fn smooth(m: usize) -> Vec<f64> {

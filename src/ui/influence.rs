@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
+use leptos::leptos_dom::helpers::request_animation_frame;
 use leptos::prelude::*;
 use ndarray::Array2;
 
@@ -14,10 +15,11 @@ use crate::core::models::mamba;
 use crate::ui::state::Shared;
 
 /// Work done per slice before yielding, in milliseconds (well under one 16 ms frame).
-const SLICE_MS: f64 = 6.0;
+const SLICE_MS: f64 = 4.0;
 
-/// Longest single call to the core before it is split into smaller blocks (one frame).
-const MAX_CALL_MS: f64 = 16.0;
+/// Longest single call to the core before it is split into smaller blocks: with the slice
+/// budget, a slice stays under one 16 ms frame.
+const MAX_CALL_MS: f64 = 8.0;
 
 /// Which influence to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +111,14 @@ pub fn start(
         block: Cell::new(1),
         lang: crate::ui::i18n::lang_untracked(),
     });
-    set_timeout(move || slice(job, 0), Duration::ZERO);
+    after_next_frame(move || slice(job, 0));
+}
+
+/// Runs `f` in the first task after the next frame is drawn (`requestAnimationFrame`, then a
+/// zero timeout): whatever changed together with the request (a slider, the diagram) reaches
+/// the screen before the first slice of heavy work takes the main thread.
+pub fn after_next_frame(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, Duration::ZERO));
 }
 
 fn rows_of(m: &Array2<f32>) -> Vec<Vec<f32>> {

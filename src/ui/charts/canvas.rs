@@ -1,13 +1,28 @@
 //! Canvas set-up shared by every chart: size the backing store for `devicePixelRatio`
-//! so lines and text stay sharp, and hand plotters a backend.
+//! so lines and text stay sharp, and hand plotters a backend that measures text on the canvas.
+//!
+//! Why a wrapper: without a font crate, plotters measures each label (tick labels, legend
+//! entries, axis descriptions) by appending a `<span>` to the page and reading its
+//! `offsetHeight`, which forces a layout of the whole page per label — tens of forced layouts per
+//! redraw, the largest cost of a chart update in the slider profiles (BENCHMARKS.md). The 2-D
+//! context's `measureText` answers the same question without touching the page's layout.
 
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+};
 use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::ui::theme::ChartPalette;
 
 /// A plotters backend on `canvas`, sized to its CSS box times the device pixel ratio.
 /// Returns the backend and the ratio (multiply font sizes and line widths by it).
 /// `None` when the canvas is not laid out (e.g. hidden) or has no 2-D context.
-pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<(CanvasBackend, f64)> {
+pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<(ChartBackend, f64)> {
     let ratio = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .clamp(1.0, 4.0);
@@ -15,7 +30,220 @@ pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<(CanvasBackend, f64)> {
     if rect.width() < 1.0 || rect.height() < 1.0 {
         return None;
     }
-    canvas.set_width((rect.width() * ratio).round() as u32);
-    canvas.set_height((rect.height() * ratio).round() as u32);
-    CanvasBackend::with_canvas_object(canvas.clone()).map(|backend| (backend, ratio))
+    let (width, height) = (
+        (rect.width() * ratio).round() as u32,
+        (rect.height() * ratio).round() as u32,
+    );
+    // Resizing clears the canvas and may dirty the layout: only when the size changed (every
+    // chart fills its background first).
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
+    let context = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()?;
+    let inner = CanvasBackend::with_canvas_object(canvas.clone())?;
+    Some((ChartBackend { inner, context }, ratio))
+}
+
+/// plotters' canvas backend, with text measured by the canvas (see the module comment).
+pub struct ChartBackend {
+    inner: CanvasBackend,
+    context: CanvasRenderingContext2d,
+}
+
+type Failure = DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>;
+
+impl DrawingBackend for ChartBackend {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), Failure> {
+        self.inner.ensure_prepared()
+    }
+
+    fn present(&mut self) -> Result<(), Failure> {
+        self.inner.present()
+    }
+
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), Failure> {
+        self.inner.draw_pixel(point, color)
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), Failure> {
+        self.inner.draw_line(from, to, style)
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), Failure> {
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), Failure> {
+        self.inner.draw_path(path, style)
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), Failure> {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), Failure> {
+        self.inner.fill_polygon(vert, style)
+    }
+
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), Failure> {
+        self.inner.draw_text(text, style, pos)
+    }
+
+    /// Width from `measureText` in the font `draw_text` uses; height = the font size (what
+    /// plotters' span measurement gives for one line, up to rounding).
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), Failure> {
+        self.context.set_font(&format!(
+            "{} {}px {}",
+            style.style().as_str(),
+            style.size(),
+            style.family().as_str(),
+        ));
+        let width = self
+            .context
+            .measure_text(text)
+            .map_or(0.0, |m| m.width())
+            .max(0.0);
+        Ok((width.ceil() as u32, style.size().max(0.0).ceil() as u32))
+    }
+}
+
+/// The sample drawn before a legend label.
+#[derive(Clone, Copy)]
+pub enum LegendMark {
+    /// A short horizontal line (a series).
+    Line,
+    /// A filled dot (a dotted series).
+    Dot,
+    /// A short vertical line (a marker at one x).
+    Tick,
+}
+
+/// One legend entry.
+pub struct LegendEntry {
+    pub label: String,
+    pub colour: RGBColor,
+    pub mark: LegendMark,
+}
+
+/// Draws a legend box in a corner of `area` (a chart's plotting area in pixels). It replaces
+/// plotters' `configure_series_labels`, which measures each label through a page layout (see the
+/// module comment); here the labels are measured by the canvas.
+pub fn draw_legend(
+    area: &DrawingArea<ChartBackend, Shift>,
+    entries: &[LegendEntry],
+    corner: &SeriesLabelPosition,
+    font: &TextStyle,
+    palette: &ChartPalette,
+    ratio: f64,
+) -> Result<(), String> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let px = |v: f64| (v * ratio).round() as i32;
+    let err = |e: DrawingAreaErrorKind<<ChartBackend as DrawingBackend>::ErrorType>| e.to_string();
+    let widest = entries
+        .iter()
+        .map(|e| {
+            area.estimate_text_size(&e.label, font)
+                .map_or(0, |(w, _)| w)
+        })
+        .max()
+        .unwrap_or(0) as i32;
+    let (pad, sample, row) = (px(6.0), px(20.0), px(17.0));
+    let (box_w, box_h) = (
+        pad * 3 + sample + widest,
+        pad * 2 + row * entries.len() as i32,
+    );
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let (left, top) = match corner {
+        SeriesLabelPosition::UpperLeft => (pad, pad),
+        SeriesLabelPosition::LowerLeft => (pad, h - box_h - pad),
+        SeriesLabelPosition::LowerRight => (w - box_w - pad, h - box_h - pad),
+        _ => (w - box_w - pad, pad),
+    };
+    area.draw(&Rectangle::new(
+        [(left, top), (left + box_w, top + box_h)],
+        palette.background.mix(0.85).filled(),
+    ))
+    .map_err(err)?;
+    area.draw(&Rectangle::new(
+        [(left, top), (left + box_w, top + box_h)],
+        palette.legend_border,
+    ))
+    .map_err(err)?;
+    let text = font.pos(Pos::new(HPos::Left, VPos::Center));
+    for (k, entry) in entries.iter().enumerate() {
+        let y = top + pad + row * k as i32 + row / 2;
+        let x = left + pad;
+        let style = Color::stroke_width(&entry.colour, px(2.5).max(1) as u32);
+        match entry.mark {
+            LegendMark::Line => area.draw(&PathElement::new(vec![(x, y), (x + sample, y)], style)),
+            LegendMark::Dot => area.draw(&Circle::new(
+                (x + sample / 2, y),
+                px(4.0).max(1),
+                entry.colour.filled(),
+            )),
+            LegendMark::Tick => area.draw(&PathElement::new(
+                vec![(x + sample / 2, y - px(6.0)), (x + sample / 2, y + px(6.0))],
+                style,
+            )),
+        }
+        .map_err(err)?;
+        area.draw(&Text::new(
+            entry.label.clone(),
+            (x + sample + pad, y),
+            text.clone(),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }

@@ -137,7 +137,7 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &ChartData) -> Result<(), String> 
 }
 
 fn mesh<X, Y>(
-    chart: &mut ChartContext<'_, plotters_canvas::CanvasBackend, Cartesian2d<X, Y>>,
+    chart: &mut ChartContext<'_, super::canvas::ChartBackend, Cartesian2d<X, Y>>,
     data: &ChartData,
     ratio: f64,
     font: TextStyle<'_>,

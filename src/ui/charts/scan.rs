@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::backend_for;
+use super::canvas::{backend_for, draw_legend, LegendEntry, LegendMark};
 use crate::ui::theme::chart_palette;
 
 /// One algorithm's curve: `(n, combines, levels)` per n.
@@ -81,6 +81,7 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), Stri
                 ShapeStyle::from(&palette.muted).stroke_width(ratio as u32),
             ))
             .map_err(|e| e.to_string())?;
+        let mut legend = Vec::new();
         for s in &data.series {
             let color = RGBColor(s.color.0, s.color.1, s.color.2);
             chart
@@ -91,23 +92,23 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &CostChartData) -> Result<(), Stri
                         .map(|p| (p.0 as f64, value(p) as f64)),
                     ShapeStyle::from(&color).stroke_width((2.0 * ratio) as u32),
                 ))
-                .map_err(|e| e.to_string())?
-                .label(s.name.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(
-                        [(x, y), (x + (16.0 * ratio) as i32, y)],
-                        ShapeStyle::from(&color).stroke_width((2.0 * ratio) as u32),
-                    )
-                });
+                .map_err(|e| e.to_string())?;
+            legend.push(LegendEntry {
+                label: s.name.clone(),
+                colour: color,
+                mark: LegendMark::Line,
+            });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", font).into_font().color(&palette.text))
-            .background_style(palette.background.mix(0.85))
-            .border_style(palette.legend_border)
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let area = chart.plotting_area().strip_coord_spec();
+        let font = ("sans-serif", font).into_font().color(&palette.text);
+        draw_legend(
+            &area,
+            &legend,
+            &SeriesLabelPosition::UpperLeft,
+            &font,
+            &palette,
+            ratio,
+        )?;
     }
     root.present().map_err(|e| e.to_string())
 }

@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::backend_for;
+use super::canvas::{backend_for, draw_legend, LegendEntry, LegendMark};
 use crate::ui::theme::chart_palette;
 
 /// One curve (or set of dots) of a plot.
@@ -109,6 +109,7 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
         .y_labels(6)
         .draw()
         .map_err(|e| err(&e))?;
+    let mut legend = Vec::new();
     for marker in &plot.markers {
         if marker.x.is_finite() && marker.x >= x0 && marker.x <= x1 {
             let colour = themed(marker.colour);
@@ -117,11 +118,12 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
                     vec![(marker.x, y0), (marker.x, y1)],
                     colour.stroke_width(px(1.5)),
                 )))
-                .map_err(|e| err(&e))?
-                .label(marker.label.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y - 6), (x, y + 6)], colour.stroke_width(2))
-                });
+                .map_err(|e| err(&e))?;
+            legend.push(LegendEntry {
+                label: marker.label.clone(),
+                colour,
+                mark: LegendMark::Tick,
+            });
         }
     }
     for series in &plot.series {
@@ -129,7 +131,7 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
         let width = px(series.width).max(1);
         let mut labelled = false;
         for run in finite_runs(&series.points, y0, y1) {
-            let drawn = if series.dots {
+            if series.dots {
                 chart.draw_series(
                     run.into_iter()
                         .filter(|&(x, _)| x >= x0 && x <= x1)
@@ -141,26 +143,20 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
             .map_err(|e| err(&e))?;
             if !labelled && !series.label.is_empty() {
                 labelled = true;
-                let dots = series.dots;
-                drawn.label(series.label.clone()).legend(move |(x, y)| {
-                    if dots {
-                        Circle::new((x + 8, y), 4, colour.filled()).into_dyn()
+                legend.push(LegendEntry {
+                    label: series.label.clone(),
+                    colour,
+                    mark: if series.dots {
+                        LegendMark::Dot
                     } else {
-                        PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
-                            .into_dyn()
-                    }
+                        LegendMark::Line
+                    },
                 });
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .background_style(palette.background.mix(0.85))
-        .border_style(palette.legend_border)
-        .label_font(font)
-        .position(plot.legend.clone())
-        .draw()
-        .map_err(|e| err(&e))?;
+    let area = chart.plotting_area().strip_coord_spec();
+    draw_legend(&area, &legend, &plot.legend, &font, &palette, ratio)?;
     root.present().map_err(|e| err(&e))
 }
 

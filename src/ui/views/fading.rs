@@ -23,7 +23,8 @@ use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
 use crate::core::tokens::MAX_TOKENS;
 use crate::ui::charts::fading::{draw, Curve, FadingChart};
 use crate::ui::i18n::{core_error, family_name, lang, show, t, tr, Lang, Tr};
-use crate::ui::state::SharedInput;
+use crate::ui::influence::{self, InfluenceKind, InfluenceState};
+use crate::ui::state::{Shared, SharedInput};
 use crate::ui::url_state::{index_list, parse_index_list, parse_whole, url_state, Parsed};
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::slider::Slider;
@@ -70,12 +71,15 @@ struct ModelResult {
 
 type Outcome = Result<ModelResult, String>;
 
-fn family_result(cfg: &ModelConfig, x: ArrayView2<f32>, d: usize, seed: u64) -> Outcome {
+/// A family's result from its weights and its finished influence matrix (rows `[L][L]`):
+/// the closed forms and state curve are cheap, so they are computed here, on the same input.
+fn family_result(params: &ModelParams, influence: &[Vec<f32>], x: ArrayView2<f32>) -> Outcome {
     let len = x.nrows();
     let err = |e: crate::core::error::CoreError| core_error(&e);
-    let params = cfg.init(d, seed).map_err(err)?;
-    let influence = params.influence(x).map_err(err)?;
-    let (closed, state_by_lag) = match &params {
+    let flat: Vec<f32> = influence.iter().flatten().copied().collect();
+    let influence = Array2::from_shape_vec((influence.len(), len), flat)
+        .map_err(|_| "influence matrix does not match the sentence".to_string())?;
+    let (closed, state_by_lag) = match params {
         ModelParams::LinearRnn(p) => {
             let state = linear_rnn::state_influence(p, x).map_err(err)?;
             (
@@ -345,8 +349,10 @@ pub fn FadingView() -> impl IntoView {
     });
     let len = Memo::new(move |_| input.embeddings.with(|e| e.0.nrows()));
 
-    // One result memo per family, keyed on its own config only.
-    let results: Vec<(Family, Memo<Outcome>)> = Family::ALL
+    // One result per family, keyed on its own config only. The influence matrix is computed in
+    // slices after the next frame (`ui::influence`, as in the Flow view), so a slider never
+    // blocks a frame on it; until the new matrix is complete the chart keeps the last one.
+    let results: Vec<_> = Family::ALL
         .into_iter()
         .map(|family| {
             let cfg = Memo::new(move |_| {
@@ -359,17 +365,65 @@ pub fn FadingView() -> impl IntoView {
                     Family::Mamba => ModelConfig::Mamba(c.mamba.clone()),
                 })
             });
-            let memo = Memo::new(move |_| {
+            let params = Memo::new(move |_| {
                 let (d, seed) = (input.d_model.get(), input.seed.get());
-                cfg.with(|c| {
-                    input
-                        .embeddings
-                        .with(|e| family_result(c, e.0.view(), d, seed))
+                cfg.with(|c| c.init(d, seed))
+                    .map(Shared::new)
+                    .map_err(|e| core_error(&e))
+            });
+            let influence = RwSignal::new(InfluenceState::default());
+            let generation = StoredValue::new(0u64);
+            Effect::new(move |_| {
+                let Ok(params) = params.get() else {
+                    return;
+                };
+                let x = input.embeddings.with(|e| Shared::new(e.0.clone()));
+                if x.nrows() == 0 {
+                    generation.update_value(|g| *g = g.wrapping_add(1));
+                    influence.set(InfluenceState::default());
+                    return;
+                }
+                influence::start(params, x, InfluenceKind::Full, influence, generation);
+            });
+            let memo = Memo::new(move |previous: Option<&Option<Outcome>>| {
+                let params = match params.get() {
+                    Ok(p) => p,
+                    Err(e) => return Some(Err(e)),
+                };
+                let current = influence.with(|state| {
+                    if let Some(e) = &state.error {
+                        return Some(Err(e.clone()));
+                    }
+                    (state.complete() && !state.values.is_empty()).then(|| {
+                        input
+                            .embeddings
+                            .with(|e| family_result(&params, &state.values, e.0.view()))
+                    })
+                });
+                // While a new matrix is on its way, keep the last one if it fits the sentence.
+                current.or_else(|| {
+                    let len = len.get_untracked();
+                    previous
+                        .cloned()
+                        .flatten()
+                        .filter(|r| r.as_ref().map_or(true, |m| m.influence.nrows() == len))
                 })
             });
-            (family, memo)
+            (family, memo, influence)
         })
         .collect();
+    // Families whose newest influence matrix is still being computed (shown as "computing").
+    let computing = {
+        let jobs: Vec<_> = results.iter().map(|&(f, _, job)| (f, job)).collect();
+        Memo::new(move |_| {
+            jobs.iter()
+                .filter(|(_, job)| job.with(|s| s.error.is_none() && !s.complete()))
+                .map(|&(f, _)| f)
+                .collect::<Vec<Family>>()
+        })
+    };
+    let results: Vec<(Family, Memo<Option<Outcome>>)> =
+        results.into_iter().map(|(f, memo, _)| (f, memo)).collect();
     let results = StoredValue::new(results);
 
     // ---- selected output i (default: the last token) -----------------------------------------
@@ -381,18 +435,21 @@ pub fn FadingView() -> impl IntoView {
     let rows = Memo::new(move |_| {
         let i = selected.get();
         results.with_value(|rs| {
+            // A family whose first matrix is still being computed has no row yet.
             rs.iter()
-                .map(|(f, memo)| {
+                .filter_map(|(f, memo)| {
                     let row = memo.with(|res| {
-                        res.as_ref()
-                            .map(|m| Row {
-                                measured: row_curve(m.influence.view(), i),
-                                closed: m.closed.iter().take(i + 1).copied().collect(),
-                                state: m.state_by_lag.iter().take(i + 1).copied().collect(),
-                            })
-                            .map_err(Clone::clone)
+                        res.as_ref().map(|res| {
+                            res.as_ref()
+                                .map(|m| Row {
+                                    measured: row_curve(m.influence.view(), i),
+                                    closed: m.closed.iter().take(i + 1).copied().collect(),
+                                    state: m.state_by_lag.iter().take(i + 1).copied().collect(),
+                                })
+                                .map_err(Clone::clone)
+                        })
                     });
-                    (*f, row)
+                    row.map(|row| (*f, row))
                 })
                 .collect::<Vec<_>>()
         })
@@ -866,6 +923,8 @@ pub fn FadingView() -> impl IntoView {
                 data-curves=curves_json
                 data-closed=closed_json
                 data-state-curve=state_json
+                aria-busy=move || (!computing.with(Vec::is_empty)).to_string()
+                data-computing=move || computing.with(Vec::len).to_string()
             >
                 <ChartCanvas data=main_chart test_id="fading-canvas" label=tr("Influence against distance, one curve per model, log scale", "Influencia frente a la distancia, una curva por modelo, escala logarítmica") />
                 <figcaption>
@@ -874,6 +933,15 @@ pub fn FadingView() -> impl IntoView {
                 </figcaption>
             </figure>
             <p class="notice" role="status" data-testid="fading-clip-notice">{main_notice}</p>
+            <p class="muted" role="status" data-testid="fading-computing">{move || computing.with(|families| {
+                (!families.is_empty()).then(|| {
+                    let names: Vec<&str> = families.iter().map(|&f| family_name(f, lang())).collect();
+                    match lang() {
+                        Lang::En => format!("Computing the influence of {} …", names.join(", ")),
+                        Lang::Es => format!("Calculando la influencia de {} …", names.join(", ")),
+                    }
+                })
+            })}</p>
 
             <table class="fading-memory" data-testid="memory-table">
                 <caption>{t("Memory read-out on output i: the farthest distance where the influence is still ≥ ½ (and ≥ 1/100) of its maximum, interpolated between tokens; “> n” means it never falls that low within the sentence.", "Lectura de memoria en la salida i: la mayor distancia a la que la influencia sigue siendo ≥ ½ (y ≥ 1/100) de su máximo, interpolada entre tokens; «> n» significa que no baja tanto dentro de la frase.")}</caption>

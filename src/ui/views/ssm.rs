@@ -13,7 +13,8 @@ use super::ViewEntry;
 use crate::core::models::s4d;
 use crate::core::rng::{normal_vector, rng_for};
 use crate::core::ssm::{
-    self, DiagSystem, DiscretizationRun, Measure, Method, Reconstruction, Signal, SAMPLES_PER_TOKEN,
+    self, DeltaSweep, DiagSystem, DiscretizationRun, Measure, Method, Reconstruction, Signal,
+    SAMPLES_PER_TOKEN,
 };
 use crate::ui::charts::ssm::{
     draw, padded_range, Marker, Plot, Series, BLUE, EXACT, GREEN, GREY, LIGHT, ORANGE, PURPLE, RED,
@@ -164,10 +165,11 @@ fn discretization_plot(run: &DiscretizationRun, lang: Lang) -> Plot {
     }
 }
 
-fn sweep_plot(run: &DiscretizationRun, lang: Lang) -> Plot {
-    let xs: Vec<f64> = run.sweep_delta.iter().map(|d| d.log10()).collect();
-    let floor = run
-        .sweep_error
+/// The Δ sweep with markers at the current Δ and at the largest stable Euler step.
+fn sweep_plot(sweep: &DeltaSweep, delta: f64, euler_threshold: f64, lang: Lang) -> Plot {
+    let xs: Vec<f64> = sweep.delta.iter().map(|d| d.log10()).collect();
+    let floor = sweep
+        .error
         .iter()
         .flatten()
         .map(|e| e.max(1e-16).log10())
@@ -182,7 +184,7 @@ fn sweep_plot(run: &DiscretizationRun, lang: Lang) -> Plot {
             colour: METHOD_COLOURS[i],
             points: xs
                 .iter()
-                .zip(&run.sweep_error)
+                .zip(&sweep.error)
                 .map(|(&x, e)| (x, e[i].max(1e-16).log10().min(3.0)))
                 .collect(),
             dots: false,
@@ -197,12 +199,12 @@ fn sweep_plot(run: &DiscretizationRun, lang: Lang) -> Plot {
         series,
         markers: vec![
             Marker {
-                x: run.delta.log10(),
+                x: delta.log10(),
                 colour: GREY,
                 label: lang.pick("current Δ", "Δ actual").into(),
             },
             Marker {
-                x: run.euler_threshold.log10(),
+                x: euler_threshold.log10(),
                 colour: RED,
                 label: lang
                     .pick("Euler unstable beyond", "Euler inestable más allá")
@@ -257,8 +259,9 @@ fn DiscretizationPanel() -> impl IntoView {
         "oscillating" => DiagSystem::oscillating(),
         _ => DiagSystem::real_pair(),
     });
-    let run = Memo::new(move |_| {
-        let (signal, horizon) = match source.get().as_str() {
+    // The input signal and horizon: shared by the run at Δ and the sweep over Δ.
+    let signal = Memo::new(move |_| {
+        Ok(match source.get().as_str() {
             "step" => (Signal::Step, 12.0),
             "sine" => (Signal::Sine { omega: 1.5 }, 12.0),
             _ => {
@@ -274,11 +277,25 @@ fn DiscretizationPanel() -> impl IntoView {
                 let horizon = values.len().max(2) as f64;
                 (Signal::Held { values, dwell: 1.0 }, horizon)
             }
-        };
+        })
+    });
+    let run = Memo::new(move |_| {
         let delta = delta.get();
-        system
-            .with(|s| ssm::discretization_run(s, &signal, delta, horizon, 31))
-            .map_err(|e| core_error(&e))
+        signal.with(|s| {
+            let (signal, horizon) = s.as_ref().map_err(Clone::clone)?;
+            system
+                .with(|s| ssm::discretization_run(s, signal, delta, *horizon))
+                .map_err(|e| core_error(&e))
+        })
+    });
+    // The sweep does not depend on Δ: moving the Δ slider reruns only `run`.
+    let delta_sweep = Memo::new(move |_| {
+        signal.with(|s| {
+            let (signal, horizon) = s.as_ref().map_err(Clone::clone)?;
+            system
+                .with(|s| ssm::delta_sweep(s, signal, *horizon, 31))
+                .map_err(|e| core_error(&e))
+        })
     });
     let trajectory = Memo::new(move |_| {
         let lang = lang();
@@ -286,7 +303,13 @@ fn DiscretizationPanel() -> impl IntoView {
     });
     let sweep = Memo::new(move |_| {
         let lang = lang();
-        run.with(|r| r.as_ref().ok().map(|r| sweep_plot(r, lang)))
+        let threshold = system.with(DiagSystem::euler_threshold);
+        let delta = delta.get();
+        delta_sweep.with(|r| {
+            r.as_ref()
+                .ok()
+                .map(|r| sweep_plot(r, delta, threshold, lang))
+        })
     });
     let (canvas_a, canvas_b) = (NodeRef::new(), NodeRef::new());
     chart_effect(canvas_a, trajectory);
