@@ -125,11 +125,13 @@ pub fn FlowDiagramView(
                         (true, true) => "flow-node reached",
                         (true, false) => "flow-node",
                     };
-                    let opacity = strength.filter(|s| s.is_finite()).map_or(1.0, |s| 0.15 + 0.85 * s.clamp(0.0, 1.0));
+                    let opacity = strength
+                        .filter(|s| s.is_finite())
+                        .map(|s| format!("{:.3}", 0.15 + 0.85 * s.clamp(0.0, 1.0)));
+                    // No listener per node: one click handler on the <svg> reads data-pos.
                     view! {
-                        <circle class=class cx=x_of(p) cy=y_of(r, rows) r="6" fill-opacity=format!("{opacity:.3}")
-                            data-row=r data-pos=p data-reached=reached.to_string()
-                            on:click=move |_| if r == 0 { selected.set(p) } />
+                        <circle class=class cx=x_of(p) cy=y_of(r, rows) r="6" fill-opacity=opacity
+                            data-row=r data-pos=p data-reached=if reached { "true" } else { "false" } />
                     }
                 })
                 .collect_view();
@@ -153,7 +155,7 @@ pub fn FlowDiagramView(
                     view! {
                         <text class="flow-token" class:selected=move || selected.get() == p
                             x=x_of(p) y=y transform=format!("rotate(35 {} {y})", x_of(p))
-                            on:click=move |_| selected.set(p)>{short}</text>
+                            data-row="token" data-pos=p>{short}</text>
                     }
                 })
                 .collect_view()
@@ -167,8 +169,27 @@ pub fn FlowDiagramView(
             )
         })
     };
+    // Clicking a token node (row 0) or a token label selects that token.
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let Some(target) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        else {
+            return;
+        };
+        let row = target.get_attribute("data-row");
+        if !matches!(row.as_deref(), Some("0" | "token")) {
+            return;
+        }
+        if let Some(p) = target
+            .get_attribute("data-pos")
+            .and_then(|p| p.parse::<usize>().ok())
+        {
+            selected.set(p);
+        }
+    };
     view! {
-        <svg class="flow-diagram" data-testid=test_id role="img"
+        <svg class="flow-diagram" data-testid=test_id role="img" on:click=on_click
             aria-label=move || frame.with(|f| match lang() {
                 Lang::En => format!("Flow diagram: {}", f.label),
                 Lang::Es => format!("Diagrama de flujo: {}", core_label(&f.label, Lang::Es)),
