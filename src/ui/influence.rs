@@ -17,9 +17,10 @@ use crate::ui::state::Shared;
 /// Work done per slice before yielding, in milliseconds (well under one 16 ms frame).
 const SLICE_MS: f64 = 4.0;
 
-/// Longest single call to the core before it is split into smaller blocks: with the slice
-/// budget, a slice stays under one 16 ms frame.
-const MAX_CALL_MS: f64 = 8.0;
+/// Longest single call to the core before it is split into smaller blocks: a slice starts
+/// calls for at most `SLICE_MS`, so it stays under one 16 ms frame. Large calls matter because
+/// each call repeats the forward pass its tangents need (attention: most of the time).
+const MAX_CALL_MS: f64 = 12.0;
 
 /// Which influence to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -461,12 +461,14 @@ pub fn ScanView() -> impl IntoView {
         run.with(|r| picture(r, count, s))
     });
 
-    let chart_data = Memo::new(move |_| {
+    // The measured curves run ~100 scans per algorithm: they depend on the block size and the
+    // language only, so moving the n slider just moves the chart's "current n" marker.
+    let chart_series = Memo::new(move |_| {
         let b = block.get().round().max(1.0) as usize;
         let ns = chart_ns();
         let lang = lang();
         let muted = chart_palette().muted;
-        let series = [
+        [
             (
                 "sequential",
                 (muted.0, muted.1, muted.2),
@@ -487,9 +489,12 @@ pub fn ScanView() -> impl IntoView {
             color,
             points: cost_curve(alg, &ns),
         })
-        .collect();
+        .collect::<Vec<_>>()
+    });
+    let chart_data = Memo::new(move |_| {
+        let lang = lang();
         CostChartData {
-            series,
+            series: chart_series.get(),
             current_n: inputs.with(|i| i.a.len()),
             titles: [
                 lang.pick("work: combines (log)", "trabajo: combinaciones (log)")
@@ -755,41 +760,50 @@ pub fn ScanView() -> impl IntoView {
         })
     };
 
+    // One keyed row per step t: changing n adds or removes rows, the others update in place
+    // (rebuilding every row with its two inputs was the largest part of a slider change).
+    let row_count = Memo::new(move |_| inputs.with(|i| i.a.len()));
     let table = move || {
-        inputs.with(|inp| {
-            let h = run.with(|r| r.h.clone());
-            let tokens = base.with(|b| b.tokens.clone());
-            let seq = reference.get();
-            inp.a
-                .iter()
-                .zip(&inp.b)
-                .enumerate()
-                .map(|(t, (&a, &b))| {
-                    let token = tokens.get(t).cloned().unwrap_or_default();
-                    let field = move |is_b: bool, v: f32| {
+        view! {
+            <For each=move || 0..row_count.get() key=|t| *t let:t>
+                {
+                    let field = move |is_b: bool| {
                         let name = if is_b { "b" } else { "a" };
+                        let value = move || {
+                            inputs.with(|i| {
+                                let v = if is_b { i.b.get(t) } else { i.a.get(t) };
+                                v.map(|v| format!("{v}")).unwrap_or_default()
+                            })
+                        };
                         view! {
                             <input type="text" inputmode="decimal" class="scan-num"
                                 data-testid=format!("scan-input-{name}-{t}")
                                 aria-label=format!("{name}_{t}")
-                                prop:value=format!("{v}")
+                                prop:value=value
                                 on:change:target=move |ev| set_edit(t, is_b, ev.target().value())
                             />
                         }
+                    };
+                    let token = move || base.with(|b| b.tokens.get(t).cloned().unwrap_or_default());
+                    let sequential = move || {
+                        reference.with(|s| s.get(t).map(|v| display_number(*v)).unwrap_or_default())
+                    };
+                    let scanned = move || {
+                        run.with(|r| r.h.get(t).map(|v| display_number(*v)).unwrap_or_default())
                     };
                     view! {
                         <tr>
                             <td>{t}</td>
                             <td class="scan-token">{token}</td>
-                            <td>{field(false, a)}</td>
-                            <td>{field(true, b)}</td>
-                            <td>{seq.get(t).map(|v| display_number(*v)).unwrap_or_default()}</td>
-                            <td data-testid=format!("scan-h-{t}")>{h.get(t).map(|v| display_number(*v)).unwrap_or_default()}</td>
+                            <td>{field(false)}</td>
+                            <td>{field(true)}</td>
+                            <td>{sequential}</td>
+                            <td data-testid=format!("scan-h-{t}")>{scanned}</td>
                         </tr>
                     }
-                })
-                .collect_view()
-        })
+                }
+            </For>
+        }
     };
 
     let tanh_panel = move || {
