@@ -18,7 +18,7 @@
 
 use ndarray::{Array2, Array3, ArrayView1, ArrayView2};
 
-use crate::core::error::CoreResult;
+use crate::core::error::{check_columns, CoreResult};
 use crate::core::models::{cnn, linear_rnn, mamba, s4d};
 
 /// One row of an influence matrix by distance: `f[k] = influence[i, i − k]`, k = 0..=i.
@@ -241,6 +241,19 @@ pub fn mamba_influence_with_delta(
     x: ArrayView2<f32>,
     delta: ArrayView1<f32>,
 ) -> CoreResult<Array2<f32>> {
+    mamba_influence_with_delta_columns(params, x, delta, 0..x.nrows())
+}
+
+/// Columns `inputs` of [`mamba_influence_with_delta`], `[L, inputs.len()]` (column k is input
+/// position `inputs.start + k`): the view computes the matrix in slices between frames.
+/// Errors: those of the whole matrix, and a range outside `0..L`.
+pub fn mamba_influence_with_delta_columns(
+    params: &mamba::Params,
+    x: ArrayView2<f32>,
+    delta: ArrayView1<f32>,
+    inputs: std::ops::Range<usize>,
+) -> CoreResult<Array2<f32>> {
+    check_columns(&inputs, x.nrows())?;
     let run = mamba::run_with_delta_override(params, x, delta)?;
     let tr = &run.trace;
     let (l, dm) = (x.nrows(), params.d_model);
@@ -259,10 +272,11 @@ pub fn mamba_influence_with_delta(
         v
     };
     let (a_bar, states) = (to_nd(&tr.a_bar), to_nd(&tr.states));
-    let mut out = Array2::zeros((l, l));
+    let mut out = Array2::zeros((l, inputs.len()));
     let mut dh = vec![0.0f32; dm * nd]; // [T, N, Di]
     let mut ds = Array2::<f32>::zeros((dm, di)); // [T, Di]
-    for j in 0..l {
+    let first = inputs.start;
+    for j in inputs {
         dh.fill(0.0);
         for t in j..l {
             let w = t - j;
@@ -323,7 +337,7 @@ pub fn mamba_influence_with_delta(
             if w == 0 {
                 dy.diag_mut().iter_mut().for_each(|v| *v += 1.0);
             }
-            out[[t, j]] = dy.iter().map(|v| v * v).sum::<f32>().sqrt();
+            out[[t, j - first]] = dy.iter().map(|v| v * v).sum::<f32>().sqrt();
         }
     }
     Ok(out)
@@ -557,6 +571,24 @@ mod tests {
         for (a, b) in ours.iter().zip(core.iter()) {
             assert_abs_diff_eq!(*a, *b, epsilon = 1e-4 * (1.0 + b.abs()));
         }
+    }
+
+    #[test]
+    fn mamba_delta_influence_columns_are_the_columns_of_the_whole_matrix() {
+        let p = small_mamba(6);
+        let x = normal_matrix(&mut rng_for(8, "test/x"), 8, 3, 1.0);
+        let delta = Array1::from(vec![0.02, 1.5, 0.02, 0.4, 0.02, 2.5, 0.03, 0.7]);
+        let whole = mamba_influence_with_delta(&p, x.view(), delta.view()).expect("ok");
+        for range in [0..3, 3..4, 4..8, 5..5] {
+            let part =
+                mamba_influence_with_delta_columns(&p, x.view(), delta.view(), range.clone())
+                    .expect("ok");
+            assert_eq!(part.dim(), (8, range.len()));
+            for (k, j) in range.enumerate() {
+                assert_eq!(part.column(k), whole.column(j), "column {j}");
+            }
+        }
+        assert!(mamba_influence_with_delta_columns(&p, x.view(), delta.view(), 6..9).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! request cancels stale work.
 
 use std::cell::{Cell, RefCell};
+use std::ops::Range;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use leptos::leptos_dom::helpers::request_animation_frame;
 use leptos::prelude::*;
 use ndarray::Array2;
 
+use crate::core::error::CoreResult;
 use crate::core::models::family::ModelParams;
 use crate::core::models::mamba;
 use crate::ui::state::Shared;
@@ -47,6 +49,19 @@ impl InfluenceState {
     pub fn complete(&self) -> bool {
         self.error.is_none() && self.done == self.values.len()
     }
+
+    /// The finished `[L, L]` matrix or the error; `None` while columns are still missing.
+    pub fn matrix(&self) -> Option<Result<Array2<f32>, String>> {
+        if let Some(e) = &self.error {
+            return Some(Err(e.clone()));
+        }
+        if !self.complete() || self.values.is_empty() {
+            return None;
+        }
+        let len = self.values.len();
+        let flat = self.values.iter().flatten().copied().collect();
+        Some(Array2::from_shape_vec((len, len), flat).map_err(|e| e.to_string()))
+    }
 }
 
 /// Milliseconds since page load.
@@ -56,9 +71,12 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Columns `range` of an `[L, L]` influence matrix, as `[L, range.len()]`.
+pub type Columns = Box<dyn Fn(Range<usize>) -> CoreResult<Array2<f32>>>;
+
 struct Job {
-    params: Shared<ModelParams>,
-    x: Shared<Array2<f32>>,
+    len: usize,
+    columns: Columns,
     out: RwSignal<InfluenceState>,
     generation: StoredValue<u64>,
     mine: u64,
@@ -78,10 +96,9 @@ pub fn start(
     out: RwSignal<InfluenceState>,
     generation: StoredValue<u64>,
 ) {
-    let mine = generation.get_value().wrapping_add(1);
-    generation.set_value(mine);
     let len = x.nrows();
     if let (InfluenceKind::Hidden, ModelParams::Mamba(p)) = (kind, &*params) {
+        generation.update_value(|g| *g = g.wrapping_add(1));
         let state = match mamba::hidden_influence(p, x.view()) {
             Ok(m) => InfluenceState {
                 done: len,
@@ -96,6 +113,20 @@ pub fn start(
         out.set(state);
         return;
     }
+    let columns: Columns = Box::new(move |range| params.influence_columns(x.view(), range));
+    start_columns(len, columns, out, generation);
+}
+
+/// Starts computing the `[len, len]` matrix whose columns `columns` returns into `out`, in
+/// slices after the next frame, cancelling earlier jobs that share `generation`.
+pub fn start_columns(
+    len: usize,
+    columns: Columns,
+    out: RwSignal<InfluenceState>,
+    generation: StoredValue<u64>,
+) {
+    let mine = generation.get_value().wrapping_add(1);
+    generation.set_value(mine);
     let values = RefCell::new(vec![vec![0.0; len]; len]);
     out.set(InfluenceState {
         values: values.borrow().clone(),
@@ -103,8 +134,8 @@ pub fn start(
         error: None,
     });
     let job = Rc::new(Job {
-        params,
-        x,
+        len,
+        columns,
         out,
         generation,
         mine,
@@ -130,17 +161,14 @@ fn slice(job: Rc<Job>, mut column: usize) {
     if job.generation.try_get_value() != Some(job.mine) {
         return; // stale: a newer request took over, or the view is gone
     }
-    let len = job.x.nrows();
+    let len = job.len;
     let start = now_ms();
     while column < len && now_ms() - start < SLICE_MS {
         // Columns per call: each call repeats the forward pass its tangents need, so batching
         // columns amortises it; the block adapts to keep one call well inside a slice.
         let block = job.block.get().clamp(1, len - column);
         let began = now_ms();
-        match job
-            .params
-            .influence_columns(job.x.view(), column..column + block)
-        {
+        match (job.columns)(column..column + block) {
             Ok(cols) => {
                 let mut values = job.values.borrow_mut();
                 for (i, row) in values.iter_mut().enumerate() {

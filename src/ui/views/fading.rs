@@ -14,7 +14,7 @@ use ndarray::{Array1, Array2, ArrayView2};
 
 use super::ViewEntry;
 use crate::core::fading::{
-    cnn_cutoff, linear_rnn_closed_form, log_segments, mamba_influence_with_delta, memory,
+    cnn_cutoff, linear_rnn_closed_form, log_segments, mamba_influence_with_delta_columns, memory,
     normalized, row_curve, s4d_closed_form, scaled_to, selective_delta, Clipped, MarkRole, Memory,
     Reach,
 };
@@ -71,14 +71,11 @@ struct ModelResult {
 
 type Outcome = Result<ModelResult, String>;
 
-/// A family's result from its weights and its finished influence matrix (rows `[L][L]`):
-/// the closed forms and state curve are cheap, so they are computed here, on the same input.
-fn family_result(params: &ModelParams, influence: &[Vec<f32>], x: ArrayView2<f32>) -> Outcome {
+/// A family's result from its weights and its finished influence matrix `[L, L]`: the closed
+/// forms and state curve are cheap, so they are computed here, on the same input.
+fn family_result(params: &ModelParams, influence: Array2<f32>, x: ArrayView2<f32>) -> Outcome {
     let len = x.nrows();
     let err = |e: crate::core::error::CoreError| core_error(&e);
-    let flat: Vec<f32> = influence.iter().flatten().copied().collect();
-    let influence = Array2::from_shape_vec((influence.len(), len), flat)
-        .map_err(|_| "influence matrix does not match the sentence".to_string())?;
     let (closed, state_by_lag) = match params {
         ModelParams::LinearRnn(p) => {
             let state = linear_rnn::state_influence(p, x).map_err(err)?;
@@ -390,15 +387,11 @@ pub fn FadingView() -> impl IntoView {
                     Ok(p) => p,
                     Err(e) => return Some(Err(e)),
                 };
-                let current = influence.with(|state| {
-                    if let Some(e) = &state.error {
-                        return Some(Err(e.clone()));
-                    }
-                    (state.complete() && !state.values.is_empty()).then(|| {
-                        input
-                            .embeddings
-                            .with(|e| family_result(&params, &state.values, e.0.view()))
-                    })
+                let current = influence.with(InfluenceState::matrix).map(|matrix| {
+                    let matrix = matrix?;
+                    input
+                        .embeddings
+                        .with(|e| family_result(&params, matrix, e.0.view()))
                 });
                 // While a new matrix is on its way, keep the last one if it fits the sentence.
                 current.or_else(|| {
@@ -593,18 +586,42 @@ pub fn FadingView() -> impl IntoView {
             ..c.mamba.clone()
         })
     });
-    let demo_result = Memo::new(move |_| {
+    // The demo's influence matrix, computed in slices after the next frame like the curves
+    // above; the chart keeps the last matrix until the new one is complete.
+    let demo_job = RwSignal::new(InfluenceState::default());
+    let demo_generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
         let (d, seed) = (input.d_model.get(), input.seed.get());
-        let params = mamba_cfg
-            .with(|c| mamba::Params::init(c, d, seed))
-            .map_err(|e| core_error(&e))?;
-        demo_delta.with(|delta| {
-            input.embeddings.with(|e| {
-                mamba_influence_with_delta(&params, e.0.view(), Array1::from(delta.clone()).view())
-                    .map_err(|e| core_error(&e))
-            })
-        })
+        let params = match mamba_cfg.with(|c| mamba::Params::init(c, d, seed)) {
+            Ok(p) => p,
+            Err(e) => {
+                demo_generation.update_value(|g| *g = g.wrapping_add(1));
+                demo_job.set(InfluenceState {
+                    error: Some(core_error(&e)),
+                    ..Default::default()
+                });
+                return;
+            }
+        };
+        let x = input.embeddings.with(|e| e.0.clone());
+        let delta = demo_delta.with(|d| Array1::from(d.clone()));
+        let len = x.nrows();
+        let columns: influence::Columns = Box::new(move |range| {
+            mamba_influence_with_delta_columns(&params, x.view(), delta.view(), range)
+        });
+        influence::start_columns(len, columns, demo_job, demo_generation);
     });
+    let demo_result = Memo::new(
+        move |previous: Option<&Option<Result<Array2<f32>, String>>>| {
+            demo_job.with(InfluenceState::matrix).or_else(|| {
+                let len = len.get_untracked();
+                previous
+                    .cloned()
+                    .flatten()
+                    .filter(|r| r.as_ref().map_or(true, |m| m.nrows() == len))
+            })
+        },
+    );
     let demo_chart = Memo::new(move |_| {
         let i = selected.get();
         let lang = lang();
@@ -627,8 +644,11 @@ pub fn FadingView() -> impl IntoView {
                 dashed: false,
             });
         }
-        if let Some(values) = demo_result.with(|r| r.as_ref().ok().map(|m| row_curve(m.view(), i)))
-        {
+        if let Some(values) = demo_result.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|m| row_curve(m.view(), i))
+        }) {
             curves.push(Curve {
                 label: lang
                     .pick("Mamba with the Δ rule", "Mamba con la regla de Δ")
@@ -659,7 +679,7 @@ pub fn FadingView() -> impl IntoView {
     });
     let demo_notice = move || {
         let mut parts = Vec::new();
-        if let Err(e) = demo_result.get() {
+        if let Some(Err(e)) = demo_result.get() {
             parts.push(e);
         }
         if let Some(n) = demo_chart.with(|c| clip_notice(&c.curves, c.y_range.0, lang())) {
