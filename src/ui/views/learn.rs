@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos::tachys::html::element::Canvas;
 
 use super::ViewEntry;
-use crate::core::learn::models::learn_config;
+use crate::core::learn::models::{learn_config, Trainable};
 use crate::core::learn::tasks::{example, Task, DATA_SYMBOLS};
 use crate::core::learn::train::{
     EvalTally, Score, Settings, Training, DEFAULT_STEPS, EVAL_CHUNKS, EVAL_EXAMPLES,
@@ -23,7 +23,7 @@ use crate::ui::charts::learn::{draw, Curve, LearnChart};
 use crate::ui::i18n::{core_error_in, family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::influence::now_ms;
 use crate::ui::state::{CurrentView, Shared};
-use crate::ui::trained::{TrainedFlow, TrainedModels, TrainedOrigin};
+use crate::ui::trained::{TrainedModel, TrainedModels, TrainedOrigin};
 use crate::ui::widgets::slider::Slider;
 
 /// Registry entry of the Learn view.
@@ -595,7 +595,8 @@ pub fn LearnView() -> impl IntoView {
     };
 
     let current_view = use_context::<CurrentView>();
-    let open_in_flow = move |family: Family| {
+    // Hands a trained model to the Flow or Fading view (`view_id`) and goes there.
+    let open_in = move |family: Family, view_id: &'static str| {
         let Some(trained) = trained else {
             return;
         };
@@ -603,9 +604,14 @@ pub fn LearnView() -> impl IntoView {
             let run = s.runs.iter().find(|r| r.model.family == family)?;
             let settings = s.settings;
             let params = run.model.params().ok()?;
+            // The same model before training: `Training::new` initialises it from this seed.
+            let initial = Trainable::new(family, settings.task.vocab(), settings.seed)
+                .and_then(|m| m.params())
+                .ok()?;
             let e = example(settings.task, settings.knob, settings.seed, 1 << 41);
-            Some(TrainedFlow {
+            Some(TrainedModel {
                 params: Shared::new(params),
+                initial: Shared::new(initial),
                 x: Shared::new(run.model.embed(&e.tokens)),
                 tokens: e
                     .tokens
@@ -621,10 +627,10 @@ pub fn LearnView() -> impl IntoView {
                 },
             })
         });
-        if let Some(flow) = found {
-            trained.0.set(Some(flow));
+        if let Some(model) = found {
+            trained.0.set(Some(model));
             if let Some(current) = current_view {
-                current.0.set("flow");
+                current.0.set(view_id);
             }
         }
     };
@@ -659,9 +665,12 @@ pub fn LearnView() -> impl IntoView {
                             },
                             (None, None) => lang.pick("after training", "al terminar").to_string(),
                         }}</td>
-                        <td><button data-testid=format!("learn-open-flow-{}", family.id())
+                        <td class="learn-open"><button data-testid=format!("learn-open-flow-{}", family.id())
                             disabled=!can_open || r.losses.is_empty()
-                            on:click=move |_| open_in_flow(family)>{lang.pick("Open in Flow", "Abrir en Flujo")}</button></td>
+                            on:click=move |_| open_in(family, "flow")>{lang.pick("Open in Flow", "Abrir en Flujo")}</button>
+                            <button data-testid=format!("learn-open-fading-{}", family.id())
+                            disabled=!can_open || r.losses.is_empty()
+                            on:click=move |_| open_in(family, "fading")>{lang.pick("Open in Fading", "Abrir en Desvanecimiento")}</button></td>
                     </tr>
                 }
             })
@@ -695,7 +704,7 @@ pub fn LearnView() -> impl IntoView {
         Family::ALL
             .iter()
             .map(|&f| {
-                let n = crate::core::learn::models::Trainable::new(f, t.vocab(), 0)
+                let n = Trainable::new(f, t.vocab(), 0)
                     .map(|m| m.parameter_count())
                     .unwrap_or(0);
                 let (_, d) = learn_config(f);
