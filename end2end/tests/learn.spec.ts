@@ -107,13 +107,16 @@ test('opens the trained model in Fading, in both languages and both themes', asy
   await page.getByTestId('lang-toggle').click();
 
   // The same trained model in Flow (the trained model stays open across views): row i of its
-  // influence heat map, read by distance, is the Fading curve (one definition ‖∂y_i/∂x_j‖_F).
+  // influence heat map, read by distance, is the Fading curve (one definition ‖∂y_i/∂x_j‖_F,
+  // computed twice independently: Fading by the training tape's reverse pass, Flow by each
+  // family's forward-mode columns; float32 and fused kernels allow 1% of the row's maximum).
   await app.show('flow');
   await expect(page.getByTestId('flow-trained-banner')).toContainText('S4D trained 100 steps');
   await expect(page.getByTestId('influence-progress')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
   const matrix: number[][] = JSON.parse((await page.getByTestId('influence-heatmap').getAttribute('data-values'))!);
   const i = tokens - 1;
-  trained.forEach((v, k) => expect(matrix[i][i - k]).toBeCloseTo(v, 4));
+  const scale = Math.max(...trained);
+  trained.forEach((v, k) => expect(Math.abs(matrix[i][i - k] - v)).toBeLessThanOrEqual(0.01 * scale));
 
   // Back to the untrained models: the panel goes away, the sentence's curves stay.
   await app.show('fading');

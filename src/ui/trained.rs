@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use ndarray::Array2;
 
 use crate::core::learn::tasks::Task;
-use crate::core::models::family::{Family, ModelParams};
+use crate::core::models::family::{Family, ModelConfig, ModelParams};
 use crate::ui::i18n::{family_name, lang, show, Lang, Tr};
 use crate::ui::state::{EmbeddingMatrix, Shared, SharedInput};
 use crate::ui::views::learn::{knob_label, task_name};
@@ -15,6 +15,9 @@ use crate::ui::views::learn::{knob_label, task_name};
 /// What the Flow and Fading views show instead of the random models when set.
 #[derive(Debug, Clone)]
 pub struct TrainedModel {
+    /// The configuration the block was built from (`learn_config`): the tape needs it to
+    /// differentiate the block (`learn::influence`).
+    pub config: ModelConfig,
     /// The trained family block.
     pub params: Shared<ModelParams>,
     /// The same block before training (the Learn view's initialisation under the same seed),

@@ -4,8 +4,10 @@
 //! the reader sees what training changed in how far back the model looks.
 //!
 //! The model and input come from the shared [`ModelSource`] (the same one the Flow view
-//! reads); both influence matrices are computed progressively off the frame path by
-//! `ui::influence`, like Flow's heat map.
+//! reads). The curves are read from the reverse pass of the training tape
+//! (`core::learn::influence`: the gradient code that trained the model; d_model backward
+//! passes for one output row), while Flow computes the whole matrix in forward mode — the
+//! Playwright test checks the two agree.
 
 use leptos::prelude::*;
 
@@ -13,46 +15,18 @@ use super::fading::{
     absolute_range, clip_notice, colour, distance_axis, f32_list, reach_text, ChartCanvas,
 };
 use crate::core::fading::memory;
+use crate::core::learn::influence::influence_row;
 use crate::core::models::family::ModelParams;
 use crate::ui::charts::fading::{Curve, FadingChart};
-use crate::ui::i18n::{family_name, lang, t, tr, Lang};
-use crate::ui::influence::{self, InfluenceKind, InfluenceState};
-use crate::ui::state::{Shared, SharedInput};
+use crate::ui::i18n::{core_error, family_name, lang, t, tr, Lang};
+use crate::ui::state::SharedInput;
 use crate::ui::trained::{ModelSource, TrainedBanner, TrainedModels};
 
 /// Colour of the before-training curve (neutral grey, readable on light and dark charts).
 const BEFORE_COLOUR: (u8, u8, u8) = (128, 128, 128);
 
-/// Row `i` of a (possibly partial) influence matrix by distance: `[I[i, i], I[i, i−1], …]`.
-fn row_by_distance(state: &InfluenceState, i: usize) -> Vec<f32> {
-    state
-        .values
-        .get(i)
-        .map(|row| {
-            (0..=i.min(row.len().saturating_sub(1)))
-                .map(|k| row[i - k])
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Starts the progressive influence of `params` on the source's input into `out` whenever
-/// either changes (a newer start cancels the older one).
-fn follow(
-    source: ModelSource,
-    params: impl Fn() -> Option<Shared<ModelParams>> + 'static,
-    out: RwSignal<InfluenceState>,
-) {
-    let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let Some(params) = params() else {
-            out.set(InfluenceState::default());
-            return;
-        };
-        let x = source.x.with(|x| Shared::new(x.0.clone()));
-        influence::start(params, x, InfluenceKind::Full, out, generation);
-    });
-}
+/// The two curves by distance, after and before training, or why they could not be computed.
+type Rows = Result<(Vec<f32>, Vec<f32>), String>;
 
 /// The panel: nothing while no trained model is open.
 #[component]
@@ -62,39 +36,33 @@ pub fn TrainedFading() -> impl IntoView {
         return None::<AnyView>.into_any();
     };
     let source = ModelSource::new(input, Some(trained));
-    let after = RwSignal::new(InfluenceState::default());
-    let before = RwSignal::new(InfluenceState::default());
-    follow(
-        source,
-        move || source.trained.get().map(|t| t.params),
-        after,
-    );
-    follow(
-        source,
-        move || source.trained.get().map(|t| t.initial),
-        before,
-    );
-
     let last = Memo::new(move |_| source.labels.with(|l| l.len().saturating_sub(1)));
-    let complete = Memo::new(move |_| {
-        source.is_trained()
-            && after.with(InfluenceState::complete)
-            && before.with(InfluenceState::complete)
-    });
-    let curves = Memo::new(move |_| {
+    let curves = Memo::new(move |_| -> Rows {
         let i = last.get();
-        (
-            after.with(|s| row_by_distance(s, i)),
-            before.with(|s| row_by_distance(s, i)),
-        )
+        let Some(model) = source.trained.get() else {
+            return Ok(Default::default());
+        };
+        source.x.with(|x| {
+            let row = |params: &ModelParams| {
+                influence_row(&model.config, params, x.0.view(), i)
+                    .map(|mut r| {
+                        r.reverse(); // by distance i − j: [I[i, i], I[i, i−1], …]
+                        r
+                    })
+                    .map_err(|e| core_error(&e))
+            };
+            Ok((row(&model.params)?, row(&model.initial)?))
+        })
     });
+    let complete = Memo::new(move |_| source.is_trained() && curves.with(Result::is_ok));
+    let values = move || curves.get().unwrap_or_default();
     let chart = Memo::new(move |_| {
         let lang = lang();
         let i = last.get();
         let family = source
             .trained
             .with(|t| t.as_ref().map(|t| (t.origin.family, t.origin.steps)));
-        let (trained_curve, initial_curve) = curves.get();
+        let (trained_curve, initial_curve) = values();
         let mut lines = Vec::new();
         if let Some((family, steps)) = family {
             let name = family_name(family, lang);
@@ -132,28 +100,15 @@ pub fn TrainedFading() -> impl IntoView {
     });
     let progress = move || {
         let lang = lang();
-        let (done, total) = (
-            after.with(|s| s.done) + before.with(|s| s.done),
-            after.with(|s| s.values.len()) + before.with(|s| s.values.len()),
-        );
-        let errors: Vec<String> = [after, before]
-            .iter()
-            .filter_map(|s| s.with(|s| s.error.clone()))
-            .collect();
-        if !errors.is_empty() {
-            errors.join(" ")
-        } else if complete.get() {
-            let reach = |c: &[f32]| reach_text(memory(c).half);
-            let (a, b) = curves.with(|(a, b)| (reach(a), reach(b)));
-            match lang {
-                Lang::En => format!("Influence still ≥ ½ of its maximum up to distance {a} after training, {b} before."),
-                Lang::Es => format!("Influencia aún ≥ ½ de su máximo hasta la distancia {a} tras entrenar, {b} antes."),
+        match curves.get() {
+            Err(e) => e,
+            Ok((a, b)) => {
+                let (a, b) = (reach_text(memory(&a).half), reach_text(memory(&b).half));
+                match lang {
+                    Lang::En => format!("Influence still ≥ ½ of its maximum up to distance {a} after training, {b} before."),
+                    Lang::Es => format!("Influencia aún ≥ ½ de su máximo hasta la distancia {a} tras entrenar, {b} antes."),
+                }
             }
-        } else {
-            format!(
-                "{} {done} / {total}",
-                lang.pick("computing columns…", "calculando columnas…")
-            )
         }
     };
     let notice = move || chart.with(|c| clip_notice(&c.curves, c.y_range.0, lang()));
@@ -182,8 +137,8 @@ pub fn TrainedFading() -> impl IntoView {
                 </ol>
                 <figure class="fading-figure" data-testid="fading-trained-chart"
                     data-complete=move || complete.get().to_string()
-                    data-trained=move || curves.with(|(a, _)| f32_list(a))
-                    data-initial=move || curves.with(|(_, b)| f32_list(b))
+                    data-trained=move || f32_list(&values().0)
+                    data-initial=move || f32_list(&values().1)
                 >
                     <ChartCanvas data=chart test_id="fading-trained-canvas" label=tr("Influence against distance of the trained model and of the same model before training", "Influencia frente a la distancia del modelo entrenado y del mismo modelo antes de entrenar") />
                     <figcaption>{t("How to read this: the coloured line is the trained model, the dashed grey one the same model with its initial weights, both on this task example and in absolute influence ‖∂y_i/∂x_j‖ on the last output. A model that learned the task should look further back where the task needs it (the gap k, the marked tokens, the queried key's pair): compare the two lines. The sliders below do not change these weights.",

@@ -620,6 +620,7 @@ pub fn LearnView() -> impl IntoView {
                 .ok()?;
             let e = example(settings.task, settings.knob, settings.seed, 1 << 41);
             Some(TrainedModel {
+                config: run.model.config.clone(),
                 params: Shared::new(params),
                 initial: Shared::new(initial),
                 x: Shared::new(run.model.embed(&e.tokens)),
