@@ -63,3 +63,64 @@ test('verdict panel says which runs are missing before training', async ({ app, 
   await expect(page.getByTestId('learn-params')).toContainText('Mamba');
   await app.screenshot('learn-idle');
 });
+
+// The trained model opens in the Fading view: a banner says where the weights come from, the
+// chart holds its fading curve next to the same model before training, and the curve is the
+// last row of the influence matrix the Flow view shows for the same trained model.
+test('opens the trained model in Fading, in both languages and both themes', async ({ app, page }) => {
+  test.setTimeout(180_000);
+  await app.open();
+  await app.show('learn');
+  await page.getByTestId('learn-task').selectOption('delayed-copy');
+  await page.getByTestId('learn-steps').selectOption('100');
+  for (const f of ['cnn', 'transformer', 'rnn', 'linear-rnn', 'mamba']) {
+    await page.getByTestId(`learn-family-${f}`).uncheck();
+  }
+  await page.getByTestId('learn-train').click();
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+
+  await page.getByTestId('learn-open-fading-s4d').click();
+  await expect(app.view('fading')).toBeVisible();
+  await expect(page.getByTestId('fading-trained-banner')).toContainText('Trained weights: S4D trained 100 steps on delayed copy');
+  const chart = page.getByTestId('fading-trained-chart');
+  await expect(chart).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  const trained: number[] = JSON.parse((await chart.getAttribute('data-trained'))!);
+  const initial: number[] = JSON.parse((await chart.getAttribute('data-initial'))!);
+  // One value per distance 0..i on the last token of the example (delayed copy: 24 tokens).
+  const tokens = await page.getByTestId('fading-trained-tokens').locator('li').count();
+  expect(tokens).toBe(24);
+  expect(trained).toHaveLength(tokens);
+  expect(initial).toHaveLength(tokens);
+  for (const v of [...trained, ...initial]) expect(Number.isFinite(v) && v >= 0).toBe(true);
+  // Training changed the curve: the largest relative difference is far above rounding.
+  const change = Math.max(...trained.map((v, k) => Math.abs(v - initial[k]) / Math.max(v, initial[k], 1e-12)));
+  expect(change).toBeGreaterThan(0.05);
+  await app.screenshot('fading-trained-light');
+  await page.getByTestId('fading-trained').screenshot({ path: 'screenshots/fading-trained-panel-light.png' });
+
+  await page.getByTestId('lang-toggle').click();
+  await expect(page.getByTestId('fading-trained-banner')).toContainText('Pesos entrenados: S4D entrenado 100 pasos');
+  await expect(page.getByTestId('fading-trained-clear')).toHaveText('volver a los modelos sin entrenar');
+  await page.getByTestId('theme-toggle').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByTestId('fading-trained').screenshot({ path: 'screenshots/fading-trained-panel-dark-es.png' });
+  await page.getByTestId('lang-toggle').click();
+
+  // The same trained model in Flow (the trained model stays open across views): row i of its
+  // influence heat map, read by distance, is the Fading curve (one definition ‖∂y_i/∂x_j‖_F,
+  // computed twice independently: Fading by the training tape's reverse pass, Flow by each
+  // family's forward-mode columns; float32 and fused kernels allow 1% of the row's maximum).
+  await app.show('flow');
+  await expect(page.getByTestId('flow-trained-banner')).toContainText('S4D trained 100 steps');
+  await expect(page.getByTestId('influence-progress')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  const matrix: number[][] = JSON.parse((await page.getByTestId('influence-heatmap').getAttribute('data-values'))!);
+  const i = tokens - 1;
+  const scale = Math.max(...trained);
+  trained.forEach((v, k) => expect(Math.abs(matrix[i][i - k] - v)).toBeLessThanOrEqual(0.01 * scale));
+
+  // Back to the untrained models: the panel goes away, the sentence's curves stay.
+  await app.show('fading');
+  await page.getByTestId('fading-trained-clear').click();
+  await expect(page.getByTestId('fading-trained')).toHaveCount(0);
+  await expect(page.getByTestId('fading-chart')).toBeVisible();
+});

@@ -1,20 +1,28 @@
-//! A model trained in the Learn view, handed to the Flow view to inspect: its weights, the
-//! embedded input of one task example, and the token names to label it with.
+//! A model trained in the Learn view, handed to the Flow and Fading views to inspect: its
+//! weights (and the same model's weights before training), the embedded input of one task
+//! example, and the token names to label it with — plus the one "model source" both views
+//! read, so either shows the trained model or the untrained one from its sliders the same way.
 
 use leptos::prelude::*;
 use ndarray::Array2;
 
 use crate::core::learn::tasks::Task;
-use crate::core::models::family::{Family, ModelParams};
-use crate::ui::i18n::{family_name, Lang};
-use crate::ui::state::Shared;
+use crate::core::models::family::{Family, ModelConfig, ModelParams};
+use crate::ui::i18n::{family_name, lang, show, Lang, Tr};
+use crate::ui::state::{EmbeddingMatrix, Shared, SharedInput};
 use crate::ui::views::learn::{knob_label, task_name};
 
-/// What the Flow view shows instead of the random model when set.
+/// What the Flow and Fading views show instead of the random models when set.
 #[derive(Debug, Clone)]
-pub struct TrainedFlow {
+pub struct TrainedModel {
+    /// The configuration the block was built from (`learn_config`): the tape needs it to
+    /// differentiate the block (`learn::influence`).
+    pub config: ModelConfig,
     /// The trained family block.
     pub params: Shared<ModelParams>,
+    /// The same block before training (the Learn view's initialisation under the same seed),
+    /// so a view can show what training changed on the same input.
+    pub initial: Shared<ModelParams>,
     /// One task example, embedded by the trained embedding: `[L, d_model]`.
     pub x: Shared<Array2<f32>>,
     /// Token names of the example.
@@ -23,7 +31,7 @@ pub struct TrainedFlow {
     pub origin: TrainedOrigin,
 }
 
-/// The training run a [`TrainedFlow`] comes from, kept as data so the banner can say it in
+/// The training run a [`TrainedModel`] comes from, kept as data so the banner can say it in
 /// either language.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainedOrigin {
@@ -55,15 +63,15 @@ impl TrainedOrigin {
     }
 }
 
-impl PartialEq for TrainedFlow {
+impl PartialEq for TrainedModel {
     fn eq(&self, other: &Self) -> bool {
         self.params == other.params && self.x == other.x
     }
 }
 
-/// Context: the trained model the Flow view should show (None: the random models).
+/// Context: the trained model the Flow and Fading views should show (None: the random models).
 #[derive(Clone, Copy)]
-pub struct TrainedModels(pub RwSignal<Option<TrainedFlow>>);
+pub struct TrainedModels(pub RwSignal<Option<TrainedModel>>);
 
 impl TrainedModels {
     pub fn new() -> Self {
@@ -74,5 +82,84 @@ impl TrainedModels {
 impl Default for TrainedModels {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Where a view's model and input come from: the trained model and its task example when one
+/// is open (`trained` is Some), else the untrained model built from the view's own sliders on
+/// the shared sentence.
+#[derive(Clone, Copy)]
+pub struct ModelSource {
+    /// The trained model, if one is open.
+    pub trained: Memo<Option<TrainedModel>>,
+    /// The model input `[L, d_model]`: the task example or the sentence's embeddings.
+    pub x: Memo<EmbeddingMatrix>,
+    /// Token labels of `x`.
+    pub labels: Memo<Vec<String>>,
+}
+
+impl ModelSource {
+    /// The source of a view (or pane) that follows `trained` (None: always untrained).
+    pub fn new(input: SharedInput, trained: Option<RwSignal<Option<TrainedModel>>>) -> Self {
+        let trained = Memo::new(move |_| trained.and_then(|t| t.get()));
+        let x = Memo::new(move |_| match trained.get() {
+            Some(t) => EmbeddingMatrix((*t.x).clone()),
+            None => input.embeddings.get(),
+        });
+        let labels = Memo::new(move |_| match trained.get() {
+            Some(t) => t.tokens,
+            None => input.tokens.with(|t| t.tokens.clone()),
+        });
+        ModelSource { trained, x, labels }
+    }
+
+    /// Whether the trained model is shown (reactive).
+    pub fn is_trained(&self) -> bool {
+        self.trained.with(Option::is_some)
+    }
+
+    /// The weights: the trained block when one is open, else what `untrained` builds (it is
+    /// only called, and only tracked, while no trained model is open).
+    pub fn params(
+        &self,
+        untrained: impl Fn() -> Result<Shared<ModelParams>, String> + Send + Sync + 'static,
+    ) -> Memo<Result<Shared<ModelParams>, String>> {
+        let trained = self.trained;
+        Memo::new(move |_| match trained.get() {
+            Some(t) => Ok(t.params),
+            None => untrained(),
+        })
+    }
+}
+
+/// The banner a view shows while it runs trained weights: where they come from, what the view
+/// does with them (`note`), and a button back to the untrained models (it closes the trained
+/// model for every view). Test ids `<prefix>-trained-banner`, `<prefix>-trained-clear`.
+#[component]
+pub fn TrainedBanner(
+    /// The trained-model context.
+    trained: RwSignal<Option<TrainedModel>>,
+    /// What this view shows of the trained model, after "Trained weights: …".
+    note: Tr,
+    /// The label of the button back to the untrained models.
+    back: Tr,
+    /// Test id prefix (the view id).
+    prefix: &'static str,
+) -> impl IntoView {
+    move || {
+        trained.with(|t| t.as_ref().map(|t| t.origin)).map(|origin| {
+            view! {
+                <p class="trained-banner" data-testid=format!("{prefix}-trained-banner") role="status">
+                    {move || {
+                        let lang = lang();
+                        let lead = lang.pick("Trained weights", "Pesos entrenados");
+                        format!("{lead}: {}. {} ", origin.describe(lang), note.get(lang))
+                    }}
+                    <button data-testid=format!("{prefix}-trained-clear") on:click=move |_| trained.set(None)>
+                        {show(back)}
+                    </button>
+                </p>
+            }
+        })
     }
 }

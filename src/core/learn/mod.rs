@@ -1,6 +1,8 @@
 //! The Learn view's computations: the three memory tasks, a reverse-mode autodiff tape, the
-//! six families made trainable, and Adam training in slices.
+//! six families made trainable, Adam training in slices, and the influence read from the
+//! tape's reverse pass.
 
+pub mod influence;
 pub mod models;
 pub mod tape;
 pub mod tasks;

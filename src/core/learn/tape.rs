@@ -521,9 +521,16 @@ impl Tape {
 
     /// Gradients of the `[1, 1]` node `loss` with respect to every node (None: no path).
     pub fn backward(&self, loss: Var) -> Vec<Option<Array2<f32>>> {
+        self.backward_from(loss, Array2::ones(self.value(loss).raw_dim()))
+    }
+
+    /// The vector–Jacobian product: gradients of Σ seed ⊙ `out` with respect to every node
+    /// (`seed` has the shape of `out`). With a one-hot seed this is one row of the Jacobian of
+    /// `out`, which is how `learn::influence` reads the influence from this reverse pass.
+    pub fn backward_from(&self, out: Var, seed: Array2<f32>) -> Vec<Option<Array2<f32>>> {
         let mut grads: Vec<Option<Array2<f32>>> = vec![None; self.nodes.len()];
-        grads[loss] = Some(Array2::ones(self.value(loss).raw_dim()));
-        for id in (0..=loss).rev() {
+        grads[out] = Some(seed);
+        for id in (0..=out).rev() {
             let Some(g) = grads[id].take() else {
                 continue;
             };

@@ -189,8 +189,14 @@ pub struct Batch {
 
 /// Batch number `step` (examples step·size .. step·size + size).
 pub fn batch(task: Task, knob: usize, seed: u64, step: u64, size: usize) -> Batch {
+    batch_from(task, knob, seed, step * size as u64, size)
+}
+
+/// The batch of examples `first .. first + size` (a part of a larger batch, so a step can be
+/// computed in parts on exactly the examples of its whole batch).
+pub fn batch_from(task: Task, knob: usize, seed: u64, first: u64, size: usize) -> Batch {
     let examples: Vec<Example> = (0..size as u64)
-        .map(|i| example(task, knob, seed, step * size as u64 + i))
+        .map(|i| example(task, knob, seed, first + i))
         .collect();
     let len = task.len(knob);
     let mut tokens = Vec::with_capacity(len * size);

@@ -1,15 +1,17 @@
 //! Training: cross-entropy on the answer positions, Adam (Kingma & Ba 2015, Algorithm 1),
 //! gradients clipped to global norm 1 (Pascanu et al. 2013), one fresh batch per step.
 //!
-//! A [`Training`] advances a given number of steps per call, so the UI can train in slices
-//! between frames; it records the loss and accuracy of every step's batch (each batch is new
+//! A [`Training`] advances one part of a step per call ([`Training::work`]: the gradients of
+//! `MICRO_BATCH` of the batch's examples, summed until the batch is complete, then one Adam
+//! update — the same step as on the whole batch at once), so the UI can train in slices well
+//! under a frame whatever the family; it records the loss and accuracy of every step's batch (each batch is new
 //! data, so these are also held-out figures) and can evaluate on a separate held-out set.
 
 use ndarray::{Array2, Axis};
 
 use super::models::{project, Trainable, HEAD_LEAVES};
 use super::tape::Tape;
-use super::tasks::{batch, Batch, Task, BATCH};
+use super::tasks::{batch_from, Batch, Task, BATCH};
 use crate::core::error::CoreResult;
 use crate::core::models::family::Family;
 
@@ -23,11 +25,16 @@ const ADAM_EPS: f32 = 1e-8;
 const CLIP_NORM: f32 = 1.0;
 /// Default number of training steps per model.
 pub const DEFAULT_STEPS: usize = 1000;
+/// Examples per part of a step: the unit of work between two checks of the UI's time budget
+/// (a whole step of the transformer or Mamba takes ≈ 15 ms in Chromium, a part a quarter).
+pub const MICRO_BATCH: usize = 8;
+/// Parts per step.
+pub const PARTS: usize = BATCH / MICRO_BATCH;
 /// Examples in the held-out evaluation (drawn from batches far beyond any training step).
 pub const EVAL_EXAMPLES: usize = 256;
-/// The evaluation runs in chunks of this many examples (one chunk ≈ one training step of work,
-/// so the UI can interleave it with frames).
-pub const EVAL_CHUNK: usize = BATCH;
+/// The evaluation runs in chunks of this many examples (a forward pass only: cheaper than one
+/// part of a training step, so the UI can interleave it with frames).
+pub const EVAL_CHUNK: usize = MICRO_BATCH;
 /// Chunks of the evaluation.
 pub const EVAL_CHUNKS: usize = EVAL_EXAMPLES / EVAL_CHUNK;
 const EVAL_FIRST_STEP: u64 = 1 << 40;
@@ -60,6 +67,20 @@ pub struct Training {
     /// Per finished step.
     pub losses: Vec<f32>,
     pub accuracies: Vec<f32>,
+    /// The step in progress: parts done so far.
+    partial: Option<PartialStep>,
+}
+
+/// Sums over the parts of one step so far, each weighted by its answer count, so the finished
+/// step has the mean over the whole batch's answers.
+#[derive(Debug, Clone)]
+struct PartialStep {
+    /// Σ_parts answers · ∂(mean loss of the part)/∂leaf.
+    grads: Vec<Array2<f32>>,
+    loss_sum: f64,
+    right: f64,
+    answers: usize,
+    parts: usize,
 }
 
 /// Loss, accuracy and gradients (per leaf) of `model` on `data`.
@@ -142,6 +163,7 @@ impl Training {
             second_moment: zeros,
             losses: Vec::new(),
             accuracies: Vec::new(),
+            partial: None,
         })
     }
 
@@ -164,13 +186,59 @@ impl Training {
         ran
     }
 
-    /// One Adam step on batch number `step_count()`.
+    /// One Adam step on batch number `step_count()` (all its parts).
     pub fn step(&mut self) {
+        while !self.work() {}
+    }
+
+    /// One part of the step on batch number `step_count()`: the gradients of `MICRO_BATCH` of
+    /// its examples; after the last part, the Adam update. True when a step was finished.
+    pub fn work(&mut self) -> bool {
         let s = self.settings;
         let step = self.step_count();
-        let data = batch(s.task, s.knob, s.seed, step as u64, BATCH);
-        let (score, mut grads) = loss_and_gradients(&self.model, &data);
-        // Clip to global norm; a non-finite gradient skips the update (the loss shows it).
+        let part = self.partial.as_ref().map_or(0, |p| p.parts);
+        let first = (step * BATCH + part * MICRO_BATCH) as u64;
+        let data = batch_from(s.task, s.knob, s.seed, first, MICRO_BATCH);
+        let answers = data.targets.iter().filter(|t| t.is_some()).count();
+        let (score, grads) = loss_and_gradients(&self.model, &data);
+        let weight = answers as f32;
+        let sums = self.partial.get_or_insert_with(|| PartialStep {
+            grads: grads.iter().map(|g| Array2::zeros(g.raw_dim())).collect(),
+            loss_sum: 0.0,
+            right: 0.0,
+            answers: 0,
+            parts: 0,
+        });
+        if answers > 0 {
+            for (sum, g) in sums.grads.iter_mut().zip(&grads) {
+                sum.scaled_add(weight, g);
+            }
+            sums.loss_sum += f64::from(score.loss) * answers as f64;
+            sums.right += f64::from(score.accuracy) * answers as f64;
+        }
+        sums.answers += answers;
+        sums.parts += 1;
+        if sums.parts < PARTS {
+            return false;
+        }
+        let Some(done) = self.partial.take() else {
+            return false;
+        };
+        let n = done.answers.max(1);
+        let score = Score {
+            loss: (done.loss_sum / n as f64) as f32,
+            accuracy: (done.right / n as f64) as f32,
+        };
+        let mut grads = done.grads;
+        grads.iter_mut().for_each(|g| *g /= n as f32);
+        self.update(step, grads);
+        self.losses.push(score.loss);
+        self.accuracies.push(score.accuracy);
+        true
+    }
+
+    /// Adam on the batch gradients of step number `step`.
+    fn update(&mut self, step: usize, mut grads: Vec<Array2<f32>>) {
         let norm = grads
             .iter()
             .map(|g| g.iter().map(|v| v * v).sum::<f32>())
@@ -201,8 +269,6 @@ impl Training {
             }
             project(&self.model.config, &mut self.model.leaves[HEAD_LEAVES..]);
         }
-        self.losses.push(score.loss);
-        self.accuracies.push(score.accuracy);
     }
 
     /// Loss and accuracy on `EVAL_EXAMPLES` held-out examples.
@@ -217,13 +283,9 @@ impl Training {
     /// Chunk `chunk` (< `EVAL_CHUNKS`) of the held-out evaluation.
     pub fn evaluate_chunk(&self, chunk: usize) -> EvalTally {
         let s = self.settings;
-        let data = batch(
-            s.task,
-            s.knob,
-            s.seed,
-            EVAL_FIRST_STEP + chunk as u64,
-            EVAL_CHUNK,
-        );
+        // Examples EVAL_FIRST_STEP·BATCH .. + EVAL_EXAMPLES, far beyond any training batch.
+        let first = EVAL_FIRST_STEP * BATCH as u64 + (chunk * EVAL_CHUNK) as u64;
+        let data = batch_from(s.task, s.knob, s.seed, first, EVAL_CHUNK);
         let mut tape = Tape::new();
         let (_, logits) = self.model.logits(&mut tape, &data.tokens, data.batch);
         let acc = accuracy(tape.value(logits), &data.targets);

@@ -12,6 +12,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use ndarray::{Array1, Array2, ArrayView2};
 
+use super::fading_trained::TrainedFading;
 use super::ViewEntry;
 use crate::core::fading::{
     cnn_cutoff, linear_rnn_closed_form, log_segments, mamba_influence_with_delta_columns, memory,
@@ -43,7 +44,7 @@ const RADII: [f32; 3] = [0.5, 1.0, 1.5];
 const RADIUS_COLOURS: [(u8, u8, u8); 3] = [(0, 114, 178), (0, 158, 115), (213, 94, 0)];
 
 /// Okabe–Ito colours (colour-blind safe), one per family.
-fn colour(f: Family) -> (u8, u8, u8) {
+pub(super) fn colour(f: Family) -> (u8, u8, u8) {
     match f {
         Family::Cnn => (230, 159, 0),
         Family::Transformer => (86, 180, 233),
@@ -113,7 +114,7 @@ struct Row {
     state: Vec<f32>,
 }
 
-fn f32_list(values: &[f32]) -> String {
+pub(super) fn f32_list(values: &[f32]) -> String {
     let cells: Vec<String> = values
         .iter()
         .map(|v| {
@@ -127,7 +128,7 @@ fn f32_list(values: &[f32]) -> String {
     format!("[{}]", cells.join(","))
 }
 
-fn reach_text(r: Reach) -> String {
+pub(super) fn reach_text(r: Reach) -> String {
     match r {
         Reach::Within(v) => format!("{v:.1}"),
         Reach::Beyond(n) => format!("> {n}"),
@@ -150,7 +151,7 @@ fn normalized_range(curves: &[Curve]) -> (f32, f32) {
 
 /// The y range of absolute curves: whole decades around the positive finite values
 /// (at most 30 decades below the top).
-fn absolute_range(curves: &[Curve]) -> (f32, f32) {
+pub(super) fn absolute_range(curves: &[Curve]) -> (f32, f32) {
     let finite = curves
         .iter()
         .flat_map(|c| c.values.iter())
@@ -169,7 +170,7 @@ fn absolute_range(curves: &[Curve]) -> (f32, f32) {
 }
 
 /// Words for the values a log axis had to leave out.
-fn clip_notice(curves: &[Curve], floor: f32, lang: Lang) -> Option<String> {
+pub(super) fn clip_notice(curves: &[Curve], floor: f32, lang: Lang) -> Option<String> {
     let parts: Vec<String> = curves
         .iter()
         .filter_map(|c| {
@@ -213,14 +214,14 @@ fn clip_notice(curves: &[Curve], floor: f32, lang: Lang) -> Option<String> {
 }
 
 /// Title of the x axis of every fading chart.
-fn distance_axis(lang: Lang) -> String {
+pub(super) fn distance_axis(lang: Lang) -> String {
     lang.pick("distance i − j (tokens)", "distancia i − j (tokens)")
         .to_string()
 }
 
 /// One canvas redrawn by one effect from one memo.
 #[component]
-fn ChartCanvas(
+pub(super) fn ChartCanvas(
     /// The chart data.
     data: Memo<FadingChart>,
     /// `data-testid` of the canvas.
@@ -901,6 +902,7 @@ pub fn FadingView() -> impl IntoView {
                 Más abajo, Mamba elige token a token qué conservar, y una RNN se desvanece o explota según su radio espectral.")}
             </p>
             <p class="notice" role="status" data-testid="fading-errors">{errors}</p>
+            <TrainedFading/>
 
             <div class="fading-controls">
                 <label class="fading-output">

@@ -15,8 +15,8 @@ use crate::core::tokens::MAX_TOKENS;
 use crate::ui::i18n::{core_error, core_label, family_name, lang, t, tr, Lang};
 use crate::ui::influence::{self, InfluenceKind, InfluenceState};
 use crate::ui::model_controls::{FamilySelect, ModelControls, ModelKnobs};
-use crate::ui::state::{AppReady, EmbeddingMatrix, Shared, SharedInput};
-use crate::ui::trained::{TrainedFlow, TrainedModels};
+use crate::ui::state::{AppReady, Shared, SharedInput};
+use crate::ui::trained::{ModelSource, TrainedBanner, TrainedModel, TrainedModels};
 use crate::ui::url_state::url_state;
 use crate::ui::widgets::flow_diagram::{DiagramFrame, FlowDiagramView};
 use crate::ui::widgets::format::display_number;
@@ -54,22 +54,15 @@ impl PaneModel {
         family: Family,
         input: SharedInput,
         active: Signal<bool>,
-        trained: Option<RwSignal<Option<TrainedFlow>>>,
+        trained: Option<RwSignal<Option<TrainedModel>>>,
     ) -> Self {
         let knobs = ModelKnobs::new(family);
         // Learn view hook: a trained model replaces the random weights and the sentence.
-        let trained_now = move || trained.and_then(|t| t.get());
-        let x_source = Memo::new(move |_| match trained_now() {
-            Some(t) => EmbeddingMatrix((*t.x).clone()),
-            None => input.embeddings.get(),
-        });
-        let labels = Memo::new(move |_| match trained_now() {
-            Some(t) => t.tokens,
-            None => input.tokens.with(|t| t.tokens.clone()),
-        });
-        let is_trained = Memo::new(move |_| trained.is_some_and(|t| t.with(Option::is_some)));
+        let source = ModelSource::new(input, trained);
+        let (x_source, labels) = (source.x, source.labels);
+        let is_trained = Memo::new(move |_| source.is_trained());
         Effect::new(move |_| {
-            if let Some(t) = trained_now() {
+            if let Some(t) = source.trained.get() {
                 knobs.family.set(t.params.family());
             }
         });
@@ -77,10 +70,7 @@ impl PaneModel {
         let head = RwSignal::new(None);
         let kind = RwSignal::new(InfluenceKind::Full);
         let config = Memo::new(move |_| knobs.config(input.d_model.get()));
-        let params = Memo::new(move |_| {
-            if let Some(t) = trained_now() {
-                return Ok(t.params);
-            }
+        let params = source.params(move || {
             let (d_model, seed) = (input.d_model.get(), input.seed.get());
             config
                 .with(|c| c.init(d_model, seed))
@@ -503,16 +493,10 @@ pub fn FlowView() -> impl IntoView {
                 <label class="toggle"><input type="checkbox" data-testid="toggle-compare" prop:checked=move || compare.get()
                     on:change:target=move |ev| compare.set(ev.target().checked()) />{t(" compare two models", " comparar dos modelos")}</label>
             </div>
-            {move || trained.and_then(|t| t.get()).map(|flow| view! {
-                <p class="trained-banner" data-testid="flow-trained-banner" role="status">
-                    {move || match lang() {
-                        Lang::En => format!("Trained weights: {}. The left pane runs them on the tokens shown; ", flow.origin.describe(Lang::En)),
-                        Lang::Es => format!("Pesos entrenados: {}. El panel izquierdo los aplica a los tokens mostrados; ", flow.origin.describe(Lang::Es)),
-                    }}
-                    <button data-testid="flow-trained-clear" on:click=move |_| {
-                        if let Some(signal) = trained { signal.set(None); }
-                    }>{t("back to random weights and the sentence", "volver a los pesos aleatorios y a la frase")}</button>
-                </p>
+            {trained.map(|trained| view! {
+                <TrainedBanner trained=trained prefix="flow"
+                    note=tr("The left pane runs them on the tokens shown;", "El panel izquierdo los aplica a los tokens mostrados;")
+                    back=tr("back to random weights and the sentence", "volver a los pesos aleatorios y a la frase") />
             })}
             <Player step=step total=total />
             <p class="steps-line" data-testid="steps-line">{steps_line}</p>

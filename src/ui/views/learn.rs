@@ -2,9 +2,10 @@
 //! their loss and accuracy curves, a table of what they reached, and what the literature
 //! says they should reach (checked against these runs, not scripted).
 //!
-//! Training runs in slices of ≤ `SLICE_MS` between frames (`set_timeout(0)`), one Adam step
-//! at a time, the model that is furthest behind first, so all curves grow together and the
-//! page stays responsive; Pause stops after the current step.
+//! Training runs in slices of about `SLICE_MS` between frames (`set_timeout(0)`), a quarter
+//! of an Adam step at a time (`Training::work`), the model that is furthest behind first, so
+//! all curves grow together and no task blocks the page for long; the page refresh runs in a
+//! slice of its own. Pause stops after the current quarter step (Resume finishes that step).
 
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 use leptos::tachys::html::element::Canvas;
 
 use super::ViewEntry;
-use crate::core::learn::models::learn_config;
+use crate::core::learn::models::{learn_config, Trainable};
 use crate::core::learn::tasks::{example, Task, DATA_SYMBOLS};
 use crate::core::learn::train::{
     EvalTally, Score, Settings, Training, DEFAULT_STEPS, EVAL_CHUNKS, EVAL_EXAMPLES,
@@ -23,7 +24,7 @@ use crate::ui::charts::learn::{draw, Curve, LearnChart};
 use crate::ui::i18n::{core_error_in, family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::influence::now_ms;
 use crate::ui::state::{CurrentView, Shared};
-use crate::ui::trained::{TrainedFlow, TrainedModels, TrainedOrigin};
+use crate::ui::trained::{TrainedModel, TrainedModels, TrainedOrigin};
 use crate::ui::widgets::slider::Slider;
 
 /// Registry entry of the Learn view.
@@ -33,9 +34,10 @@ pub const ENTRY: ViewEntry = ViewEntry {
     render: || view! { <LearnView/> }.into_any(),
 };
 
-/// Training time per slice before yielding to the browser, in milliseconds (a slice ends
-/// after the step that crosses it, so one slice lasts this plus at most one step).
-const SLICE_MS: f64 = 8.0;
+/// Training time per slice before yielding to the browser, in milliseconds. A slice stops
+/// before a unit of work (a quarter of a step, or an evaluation chunk) that would cross it,
+/// judging by the previous unit, and always runs at least one.
+const SLICE_MS: f64 = 10.0;
 /// The page (charts, table) is refreshed at most this often while training, in milliseconds.
 const REFRESH_MS: f64 = 100.0;
 /// Points drawn per curve (steps are averaged in buckets: this also smooths the curve).
@@ -280,9 +282,10 @@ fn verdicts(
     out
 }
 
-/// One Adam step of the model that is furthest behind, or else one chunk of a finished
-/// model's held-out evaluation; false when everything is done.
-fn step_one(session: &mut Session) -> bool {
+/// One part of an Adam step of the model that is furthest behind (it finishes its step before
+/// another model starts one), or else one chunk of a finished model's held-out evaluation;
+/// false when everything is done.
+fn work_one(session: &mut Session) -> bool {
     let next = session
         .runs
         .iter()
@@ -291,7 +294,7 @@ fn step_one(session: &mut Session) -> bool {
         .min_by_key(|(_, r)| r.step_count())
         .map(|(i, _)| i);
     if let Some(i) = next {
-        session.runs[i].step();
+        session.runs[i].work();
         return true;
     }
     let pending = session.evals.iter().position(|e| e.chunks < EVAL_CHUNKS);
@@ -311,7 +314,9 @@ fn finished(tally: &EvalTally) -> Option<Score> {
     (tally.chunks >= EVAL_CHUNKS).then(|| tally.score())
 }
 
-/// Runs one slice and schedules the next while `generation` is current and running.
+/// Runs one slice and schedules the next while `generation` is current and running. The page
+/// refresh (table, charts) gets a slice of its own, so a frame never waits for training and
+/// redrawing together.
 fn slice(
     session: StoredValue<Session>,
     mine: u64,
@@ -323,28 +328,33 @@ fn slice(
     {
         return;
     }
-    let start = now_ms();
-    let mut more = true;
-    let mut refresh = false;
-    session.update_value(|s| {
-        while more && now_ms() - start < SLICE_MS {
-            more = step_one(s);
-        }
-        let now = now_ms();
-        refresh = !more || now - s.refreshed_at >= REFRESH_MS;
-        if refresh {
-            s.refreshed_at = now;
-        }
-    });
-    if refresh {
-        let _ = summaries.try_set(session.with_value(snapshot));
-    }
-    if more {
+    let next = move || {
         set_timeout(
             move || slice(session, mine, status, summaries),
             Duration::ZERO,
-        );
+        )
+    };
+    let start = now_ms();
+    let refresh_due = session.with_value(|s| start - s.refreshed_at >= REFRESH_MS);
+    if refresh_due {
+        session.update_value(|s| s.refreshed_at = start);
+        let _ = summaries.try_set(session.with_value(snapshot));
+        next();
+        return;
+    }
+    let mut more = true;
+    let mut last_unit = 0.0;
+    session.update_value(|s| {
+        while more && now_ms() - start + last_unit < SLICE_MS {
+            let began = now_ms();
+            more = work_one(s);
+            last_unit = now_ms() - began;
+        }
+    });
+    if more {
+        next();
     } else {
+        let _ = summaries.try_set(session.with_value(snapshot));
         let _ = status.try_set(Status::Done);
     }
 }
@@ -595,7 +605,8 @@ pub fn LearnView() -> impl IntoView {
     };
 
     let current_view = use_context::<CurrentView>();
-    let open_in_flow = move |family: Family| {
+    // Hands a trained model to the Flow or Fading view (`view_id`) and goes there.
+    let open_in = move |family: Family, view_id: &'static str| {
         let Some(trained) = trained else {
             return;
         };
@@ -603,9 +614,15 @@ pub fn LearnView() -> impl IntoView {
             let run = s.runs.iter().find(|r| r.model.family == family)?;
             let settings = s.settings;
             let params = run.model.params().ok()?;
+            // The same model before training: `Training::new` initialises it from this seed.
+            let initial = Trainable::new(family, settings.task.vocab(), settings.seed)
+                .and_then(|m| m.params())
+                .ok()?;
             let e = example(settings.task, settings.knob, settings.seed, 1 << 41);
-            Some(TrainedFlow {
+            Some(TrainedModel {
+                config: run.model.config.clone(),
                 params: Shared::new(params),
+                initial: Shared::new(initial),
                 x: Shared::new(run.model.embed(&e.tokens)),
                 tokens: e
                     .tokens
@@ -621,10 +638,10 @@ pub fn LearnView() -> impl IntoView {
                 },
             })
         });
-        if let Some(flow) = found {
-            trained.0.set(Some(flow));
+        if let Some(model) = found {
+            trained.0.set(Some(model));
             if let Some(current) = current_view {
-                current.0.set("flow");
+                current.0.set(view_id);
             }
         }
     };
@@ -659,9 +676,12 @@ pub fn LearnView() -> impl IntoView {
                             },
                             (None, None) => lang.pick("after training", "al terminar").to_string(),
                         }}</td>
-                        <td><button data-testid=format!("learn-open-flow-{}", family.id())
+                        <td class="learn-open"><button data-testid=format!("learn-open-flow-{}", family.id())
                             disabled=!can_open || r.losses.is_empty()
-                            on:click=move |_| open_in_flow(family)>{lang.pick("Open in Flow", "Abrir en Flujo")}</button></td>
+                            on:click=move |_| open_in(family, "flow")>{lang.pick("Open in Flow", "Abrir en Flujo")}</button>
+                            <button data-testid=format!("learn-open-fading-{}", family.id())
+                            disabled=!can_open || r.losses.is_empty()
+                            on:click=move |_| open_in(family, "fading")>{lang.pick("Open in Fading", "Abrir en Desvanecimiento")}</button></td>
                     </tr>
                 }
             })
@@ -695,7 +715,7 @@ pub fn LearnView() -> impl IntoView {
         Family::ALL
             .iter()
             .map(|&f| {
-                let n = crate::core::learn::models::Trainable::new(f, t.vocab(), 0)
+                let n = Trainable::new(f, t.vocab(), 0)
                     .map(|m| m.parameter_count())
                     .unwrap_or(0);
                 let (_, d) = learn_config(f);

@@ -7,6 +7,7 @@ use crate::ui::url_state::UrlState;
 
 pub mod cost;
 pub mod fading;
+pub mod fading_trained;
 pub mod flow;
 pub mod learn;
 pub mod presets;
