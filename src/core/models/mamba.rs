@@ -176,9 +176,10 @@ fn effective_delta(input: &SelectiveScanInput, l: usize, dim: usize) -> Vec<f32>
     delta
 }
 
-/// Row-major copy of a 2-D view.
+/// Row-major copy of a 2-D view (one memcpy when the view is already row-major).
 fn contiguous(v: ArrayView2<f32>) -> Vec<f32> {
-    v.iter().copied().collect()
+    v.as_slice()
+        .map_or_else(|| v.iter().copied().collect(), <[f32]>::to_vec)
 }
 
 /// `[R, C]` view -> `[C·R]` row-major transpose (used for A: [D, N] -> n-major [N, D]).

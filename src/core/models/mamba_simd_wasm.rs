@@ -13,37 +13,92 @@ use core::arch::wasm32::*;
 
 use crate::core::fast_math::{exp_fast, LN2_HI, LN2_LO, ROUND_MAGIC};
 
+/// The constants of [`exp4`], as vectors.
+///
+/// Why a struct: LLVM turns every splat of a constant into a `v128.const`, which V8 (x64)
+/// rebuilds in each loop iteration from a general register (three instructions each, thirteen
+/// constants per exp). [`ExpConstants::opaque`] hides them from LLVM once per call, so they are
+/// ordinary values that stay in registers (or one load from the stack) across a loop.
+#[derive(Clone, Copy)]
+pub struct ExpConstants {
+    lo: v128,
+    hi: v128,
+    log2_e: v128,
+    magic: v128,
+    ln2_hi: v128,
+    ln2_lo: v128,
+    /// Cephes `expf` polynomial, highest degree first.
+    poly: [v128; 6],
+    one: v128,
+    exponent_bias: v128,
+}
+
+impl ExpConstants {
+    /// The constants as LLVM sees them (folded into the code).
+    #[inline(always)]
+    pub fn folded() -> Self {
+        ExpConstants {
+            lo: f32x4_splat(-104.0),
+            hi: f32x4_splat(89.0),
+            log2_e: f32x4_splat(std::f32::consts::LOG2_E),
+            magic: f32x4_splat(ROUND_MAGIC),
+            ln2_hi: f32x4_splat(LN2_HI),
+            ln2_lo: f32x4_splat(LN2_LO),
+            poly: [
+                f32x4_splat(1.987_569_2e-4),
+                f32x4_splat(1.398_199_9e-3),
+                f32x4_splat(8.333_452e-3),
+                f32x4_splat(4.166_579_6e-2),
+                f32x4_splat(1.666_666_5e-1),
+                f32x4_splat(0.5),
+            ],
+            one: f32x4_splat(1.0),
+            exponent_bias: i32x4_splat(127),
+        }
+    }
+
+    /// The same values, opaque to LLVM (see the type's doc): for the hot loops.
+    #[inline(always)]
+    pub fn opaque() -> Self {
+        std::hint::black_box(Self::folded())
+    }
+}
+
 /// Four lanes of `exp_fast`: relative error ≤ 2e-7 on [−87, 88], subnormal results down to
 /// ≈ −103.9, then 0; +inf from 89; NaN propagates.
+#[inline(always)]
+pub fn exp4(x: v128) -> v128 {
+    exp4_with(x, &ExpConstants::folded())
+}
+
+/// [`exp4`] with its constants passed in.
 ///
 /// Cody–Waite: x = n ln 2 + r, e^r by the Cephes `expf` polynomial, 2^n as the two exponent-field
 /// factors 2^⌊n/2⌋ · 2^(n−⌊n/2⌋) so that results pass through the subnormals.
 #[inline(always)]
-pub fn exp4(x: v128) -> v128 {
+pub fn exp4_with(x: v128, c: &ExpConstants) -> v128 {
     // pmax(x, lo) = (x < lo ? lo : x), pmin(x, hi) = (hi < x ? hi : x): one instruction each
     // (the IEEE `f32x4.min`/`max` take several on x86), and a NaN x compares false: stays NaN.
-    let xc = f32x4_pmin(f32x4_pmax(x, f32x4_splat(-104.0)), f32x4_splat(89.0));
-    let magic = f32x4_splat(ROUND_MAGIC);
-    let k = f32x4_add(f32x4_mul(xc, f32x4_splat(std::f32::consts::LOG2_E)), magic);
-    let nf = f32x4_sub(k, magic);
-    let r = f32x4_sub(xc, f32x4_mul(nf, f32x4_splat(LN2_HI)));
-    let r = f32x4_sub(r, f32x4_mul(nf, f32x4_splat(LN2_LO)));
+    let xc = f32x4_pmin(f32x4_pmax(x, c.lo), c.hi);
+    let k = f32x4_add(f32x4_mul(xc, c.log2_e), c.magic);
+    let nf = f32x4_sub(k, c.magic);
+    let r = f32x4_sub(xc, f32x4_mul(nf, c.ln2_hi));
+    let r = f32x4_sub(r, f32x4_mul(nf, c.ln2_lo));
     let r2 = f32x4_mul(r, r);
     // Horner, written out: at opt-level "z" LLVM does not unroll a loop over the coefficients.
-    let horner = |p: v128, coefficient: f32| f32x4_add(f32x4_mul(p, r), f32x4_splat(coefficient));
-    let p = horner(f32x4_splat(1.987_569_2e-4), 1.398_199_9e-3);
-    let p = horner(p, 8.333_452e-3);
-    let p = horner(p, 4.166_579_6e-2);
-    let p = horner(p, 1.666_666_5e-1);
-    let p = horner(p, 0.5);
-    let e_r = f32x4_add(f32x4_add(f32x4_mul(p, r2), r), f32x4_splat(1.0));
+    let horner = |p: v128, coefficient: v128| f32x4_add(f32x4_mul(p, r), coefficient);
+    let p = horner(c.poly[0], c.poly[1]);
+    let p = horner(p, c.poly[2]);
+    let p = horner(p, c.poly[3]);
+    let p = horner(p, c.poly[4]);
+    let p = horner(p, c.poly[5]);
+    let e_r = f32x4_add(f32x4_add(f32x4_mul(p, r2), r), c.one);
     // k's bit pattern minus the magic's is n (k = magic + n exactly, |n| < 2^22).
-    let n = i32x4_sub(k, magic);
+    let n = i32x4_sub(k, c.magic);
     let n1 = i32x4_shr(n, 1);
     let n2 = i32x4_sub(n, n1);
-    let bias = i32x4_splat(127);
-    let s1 = i32x4_shl(i32x4_add(n1, bias), 23);
-    let s2 = i32x4_shl(i32x4_add(n2, bias), 23);
+    let s1 = i32x4_shl(i32x4_add(n1, c.exponent_bias), 23);
+    let s2 = i32x4_shl(i32x4_add(n2, c.exponent_bias), 23);
     f32x4_mul(f32x4_mul(e_r, s1), s2)
 }
 
@@ -72,6 +127,7 @@ pub fn step_row_simd128(
             bn,
             cn,
             y.as_mut_ptr(),
+            &ExpConstants::folded(),
         )
     };
 }
@@ -104,6 +160,7 @@ pub(super) fn scan_simd128(
     if !fits || dim == 0 || n == 0 {
         return;
     }
+    let constants = ExpConstants::opaque();
     let mut du = vec![0.0f32; dim]; // [D] Δ_t ⊙ u_t
     for t in 0..l {
         let (dt, ut) = (&delta[t * dim..(t + 1) * dim], &u[t * dim..(t + 1) * dim]);
@@ -126,6 +183,7 @@ pub(super) fn scan_simd128(
                     bt[k],
                     ct[k],
                     yt.as_mut_ptr(),
+                    &constants,
                 )
             };
         }
@@ -151,6 +209,7 @@ unsafe fn step_row_raw(
     bn: f32,
     cn: f32,
     y: *mut f32,
+    constants: &ExpConstants,
 ) {
     let (bv, cv) = (f32x4_splat(bn), f32x4_splat(cn));
     let whole = len - len % 4;
@@ -159,7 +218,7 @@ unsafe fn step_row_raw(
         // SAFETY: d + 4 ≤ len (the caller's bound); wasm loads and stores need no alignment.
         unsafe {
             let x = f32x4_mul(v128_load(dt.add(d).cast()), v128_load(a.add(d).cast()));
-            let abar_h = f32x4_mul(exp4(x), v128_load(h.add(d).cast()));
+            let abar_h = f32x4_mul(exp4_with(x, constants), v128_load(h.add(d).cast()));
             let hn = f32x4_add(abar_h, f32x4_mul(bv, v128_load(du.add(d).cast())));
             v128_store(h.add(d).cast(), hn);
             let yn = f32x4_add(v128_load(y.add(d).cast()), f32x4_mul(cv, hn));
@@ -184,11 +243,12 @@ unsafe fn step_row_raw(
 pub fn softplus_in_place_simd128(v: &mut [f32]) {
     let whole = v.len() - v.len() % 4;
     let (zero, two) = (f32x4_splat(0.0), f32x4_splat(2.0));
+    let constants = ExpConstants::opaque();
     for i in (0..whole).step_by(4) {
         // SAFETY: i + 4 ≤ whole ≤ v.len().
         unsafe {
             let x = load(v, i);
-            let e = exp4(f32x4_neg(f32x4_abs(x)));
+            let e = exp4_with(f32x4_neg(f32x4_abs(x)), &constants);
             let s = f32x4_div(e, f32x4_add(two, e));
             let s2 = f32x4_mul(s, s);
             let horner = |p: v128, c: f32| f32x4_add(f32x4_mul(p, s2), f32x4_splat(c));
@@ -217,11 +277,12 @@ pub fn gate_in_place_simd128(y: &mut [f32], z: &[f32]) {
     let (y, z) = (&mut y[..len], &z[..len]);
     let whole = len - len % 4;
     let one = f32x4_splat(1.0);
+    let constants = ExpConstants::opaque();
     for i in (0..whole).step_by(4) {
         // SAFETY: i + 4 ≤ whole ≤ len, the length of both slices.
         unsafe {
             let zv = load(z, i);
-            let sigmoid = f32x4_div(one, f32x4_add(one, exp4(f32x4_neg(zv))));
+            let sigmoid = f32x4_div(one, f32x4_add(one, exp4_with(f32x4_neg(zv), &constants)));
             let out = f32x4_mul(load(y, i), f32x4_mul(zv, sigmoid));
             v128_store(y.as_mut_ptr().add(i).cast(), out);
         }
