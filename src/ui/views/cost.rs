@@ -196,7 +196,8 @@ impl PassInSlices {
                 self.pass = None;
                 return Ok(Some(self.pass_ms));
             }
-            if now_ms() - frame_start >= budget_ms {
+            // Stop when another slice like this one would overrun the frame's budget.
+            if now_ms() - frame_start + slice_ms >= budget_ms {
                 return Ok(None);
             }
         }
