@@ -15,10 +15,11 @@ use crate::core::fast_math::{exp_fast, LN2_HI, LN2_LO, ROUND_MAGIC};
 
 /// The constants of [`exp4`], as vectors.
 ///
-/// Why a struct: LLVM turns every splat of a constant into a `v128.const`, which V8 (x64)
-/// rebuilds in each loop iteration from a general register (three instructions each, thirteen
-/// constants per exp). [`ExpConstants::opaque`] hides them from LLVM once per call, so they are
-/// ordinary values that stay in registers (or one load from the stack) across a loop.
+/// Why a struct: LLVM turns every splat of a constant into a `v128.const` at its use, inside
+/// the loop (thirteen per exp), and V8 appears to build each one anew per iteration.
+/// [`ExpConstants::opaque`] hides them from LLVM once per call, so they are ordinary values
+/// that can stay in registers across the loop: in Chromium this took the reference scan
+/// (L = 1024, D = N = 16) from ≈ 2.0 to ≈ 1.1 ms on the same (loaded) machine.
 #[derive(Clone, Copy)]
 pub struct ExpConstants {
     lo: v128,
