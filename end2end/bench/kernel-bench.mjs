@@ -12,7 +12,8 @@ import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
-const port = Number(args[args.indexOf('--port') + 1] || process.env.BENCH_PORT || 8097);
+const portAt = args.indexOf('--port');
+const port = Number((portAt >= 0 && args[portAt + 1]) || process.env.BENCH_PORT || 8097);
 const benchDist = join(root, 'target', 'bench-dist');
 const MODELS = ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba'];
 
