@@ -16,7 +16,8 @@ import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
-const port = Number(args[args.indexOf('--port') + 1] || process.env.BENCH_PORT || 8099);
+const portAt = args.indexOf('--port');
+const port = Number((portAt >= 0 && args[portAt + 1]) || process.env.BENCH_PORT || 8099);
 const build = !args.includes('--no-build');
 const LAUNCH_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
