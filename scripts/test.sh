@@ -18,7 +18,7 @@ cargo test
 
 step "Component tests in headless Chromium (wasm-bindgen-test)"
 export CHROMEDRIVER=/usr/bin/chromedriver
-cargo test --target wasm32-unknown-unknown --test browser
+cargo test --target wasm32-unknown-unknown --test browser --test simd_wasm
 
 step "Release build (trunk build --release)"
 trunk build --release

@@ -135,3 +135,24 @@ test('cancel stops the measurement', async ({ app, page }) => {
   expect(after).toBeLessThan(42);
   await expect(page.getByTestId('cost-run')).toBeEnabled();
 });
+
+test('the transformer is measured up to n = 4096, its long passes run in slices', async ({ app, page }) => {
+  test.setTimeout(240_000);
+  await app.open();
+  await app.show('cost');
+  // 4096 is the default and the slider's maximum.
+  await expect(page.getByTestId('slider-n-max')).toHaveAttribute('aria-valuetext', '4096');
+  await page.getByTestId('cost-run').click();
+  await expect(page.getByTestId('cost-status')).toHaveAttribute('data-state', 'done', { timeout: 200_000 });
+  const { points, slopes } = await status(page);
+  const ns = points.filter((p) => p.model === 'transformer').map((p) => p.n);
+  expect(ns).toEqual([64, 128, 256, 512, 1024, 2048, 4096]);
+  for (const p of points) expect(p.ms).toBeGreaterThan(0);
+  expect(Number.isFinite(slopes['transformer'])).toBe(true);
+  const notes = await page.getByTestId('cost-notes').innerText();
+  expect(notes).toContain('Transformer from n =');
+  expect(notes).toContain('slices');
+  expect(notes).not.toContain('not run in the browser');
+  await expect(page.getByTestId('measured-transformer-4096')).not.toHaveText('—');
+  await app.screenshot('cost-measured-4096');
+});

@@ -176,9 +176,10 @@ fn effective_delta(input: &SelectiveScanInput, l: usize, dim: usize) -> Vec<f32>
     delta
 }
 
-/// Row-major copy of a 2-D view.
+/// Row-major copy of a 2-D view (one memcpy when the view is already row-major).
 fn contiguous(v: ArrayView2<f32>) -> Vec<f32> {
-    v.iter().copied().collect()
+    v.as_slice()
+        .map_or_else(|| v.iter().copied().collect(), <[f32]>::to_vec)
 }
 
 /// `[R, C]` view -> `[C·R]` row-major transpose (used for A: [D, N] -> n-major [N, D]).
@@ -200,6 +201,7 @@ struct ScanDims {
 /// On x86-64 CPUs with AVX2 and FMA the step runs as explicit intrinsics (`scan_core_fma`,
 /// fused multiply-adds: last-bit differences only); with AVX2 alone the portable code is
 /// compiled a second time with AVX2 enabled (8 lanes instead of SSE2's 4), bit-identical to it.
+/// In wasm32 with SIMD the step is `simd_wasm::step_row_simd128` (f32x4, bit-identical).
 #[allow(clippy::too_many_arguments)]
 fn scan_core(
     dims: ScanDims,
@@ -226,6 +228,21 @@ fn scan_core(
             return;
         }
     }
+    // In the browser the release build is size-optimised (no loop vectoriser): the step runs
+    // as explicit f32x4 code, bit-identical to `step_row`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    simd_wasm::scan_simd128(
+        (dims.l, dims.dim, dims.n),
+        delta,
+        u,
+        a_nd,
+        b,
+        c,
+        y,
+        h,
+        states,
+    );
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     scan_core_impl(dims, delta, u, a_nd, b, c, y, h, states, step_row);
 }
 
@@ -279,6 +296,7 @@ fn scan_core_avx2(
     scan_core_impl(dims, delta, u, a_nd, b, c, y, h, states, step_row);
 }
 
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn scan_core_impl(
@@ -324,6 +342,7 @@ fn scan_core_impl(
 
 /// One state row n over all channels d:
 /// Eqn (2a): h[d] = exp(Δ[d]·A[d,n]) h[d] + B[n] Δ[d] u[d];  Eqn (2b): y[d] += C[n] h[d].
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn step_row(h: &mut [f32], a: &[f32], dt: &[f32], du: &[f32], bn: f32, cn: f32, y: &mut [f32]) {
     let len = h.len();
@@ -435,6 +454,9 @@ fn softplus_in_place(v: &mut [f32]) {
             return;
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    simd_wasm::softplus_in_place_simd128(v);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     softplus_in_place_impl(v);
 }
 
@@ -444,6 +466,7 @@ fn softplus_in_place_avx2(v: &mut [f32]) {
     softplus_in_place_impl(v);
 }
 
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn softplus_in_place_impl(v: &mut [f32]) {
     for x in v.iter_mut() {
@@ -461,6 +484,9 @@ fn gate_in_place(y: &mut [f32], z: &[f32]) {
             return;
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    simd_wasm::gate_in_place_simd128(y, z);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     gate_in_place_impl(y, z);
 }
 
@@ -470,6 +496,7 @@ fn gate_in_place_avx2(y: &mut [f32], z: &[f32]) {
     gate_in_place_impl(y, z);
 }
 
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn gate_in_place_impl(y: &mut [f32], z: &[f32]) {
     for (yv, &zv) in y.iter_mut().zip(z) {
@@ -1204,6 +1231,10 @@ pub fn cost(config: &Config, d_model: usize, len: usize) -> Cost {
 #[cfg(target_arch = "x86_64")]
 #[path = "mamba_simd_x86.rs"]
 mod simd_x86;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[path = "mamba_simd_wasm.rs"]
+pub mod simd_wasm;
 
 #[cfg(test)]
 mod tests {

@@ -319,25 +319,46 @@ fn layer_cached(params: &Params, layer: &Layer, h: &Array2<f32>) -> LayerCache {
 /// Block ℓ without keeping the [L, L] attention (query rows in blocks of `ROW_BLOCK`).
 fn layer_light(params: &Params, layer: &Layer, h: &Array2<f32>) -> Array2<f32> {
     let (len, d) = h.dim();
-    let dh = params.config.d_head(d);
-    let scale = scale_of(params);
-    let (u, _, _) = layer_norm(h, &layer.ln1_gain, &layer.ln1_bias);
-    let (q, k, v) = (u.dot(&layer.wq), u.dot(&layer.wk), u.dot(&layer.wv));
+    let (q, k, v) = project_qkv(layer, h);
     let mut attn_out = Array2::zeros((len, d));
     for head in 0..params.config.heads {
-        let cols = head * dh..(head + 1) * dh;
         for start in (0..len).step_by(ROW_BLOCK) {
             let rows = start..(start + ROW_BLOCK).min(len);
-            let (_, o) = attend(
-                q.slice(s![.., cols.clone()]),
-                k.slice(s![.., cols.clone()]),
-                v.slice(s![.., cols.clone()]),
-                scale,
-                rows.clone(),
-            );
-            attn_out.slice_mut(s![rows, cols.clone()]).assign(&o);
+            attend_block(params, [&q, &k, &v], head, rows, &mut attn_out);
         }
     }
+    finish_layer(layer, h, &attn_out)
+}
+
+/// Q, K, V = LN₁(h) W_Q, W_K, W_V  [L, d] each.
+fn project_qkv(layer: &Layer, h: &Array2<f32>) -> (Array2<f32>, Array2<f32>, Array2<f32>) {
+    let (u, _, _) = layer_norm(h, &layer.ln1_gain, &layer.ln1_bias);
+    (u.dot(&layer.wq), u.dot(&layer.wk), u.dot(&layer.wv))
+}
+
+/// Head `head`'s attention output A_h V_h for query rows `rows`, written into those rows and
+/// the head's columns of `attn_out` [L, d].
+fn attend_block(
+    params: &Params,
+    [q, k, v]: [&Array2<f32>; 3],
+    head: usize,
+    rows: Range<usize>,
+    attn_out: &mut Array2<f32>,
+) {
+    let dh = params.config.d_head(params.d_model);
+    let cols = head * dh..(head + 1) * dh;
+    let (_, o) = attend(
+        q.slice(s![.., cols.clone()]),
+        k.slice(s![.., cols.clone()]),
+        v.slice(s![.., cols.clone()]),
+        scale_of(params),
+        rows.clone(),
+    );
+    attn_out.slice_mut(s![rows, cols]).assign(&o);
+}
+
+/// The rest of block ℓ once attention is done: h + attn_out W_O, then the MLP sub-block.
+fn finish_layer(layer: &Layer, h: &Array2<f32>, attn_out: &Array2<f32>) -> Array2<f32> {
     let mid = h + &attn_out.dot(&layer.wo);
     let (u2, _, _) = layer_norm(&mid, &layer.ln2_gain, &layer.ln2_bias);
     let z = u2.dot(&layer.w1) + &layer.b1;
@@ -352,6 +373,112 @@ pub fn forward(params: &Params, x: ArrayView2<f32>) -> CoreResult<Array2<f32>> {
         h = layer_light(params, layer, &h);
     }
     Ok(h)
+}
+
+/// The trace-free [`forward`] pass cut into slices that can run one per animation frame, so a
+/// long sequence never blocks the page for the whole pass. The slices of block ℓ are: Q, K, V
+/// (LN₁ and three projections, O(L·d²)); then one per head and block of `ROW_BLOCK` query rows
+/// (the scores of those rows against their keys, O(ROW_BLOCK·L·d_head) — the n² part); then
+/// W_O and the MLP (O(L·d²)). Each slice calls the same functions as [`forward`] in the same
+/// order, so the output is bit-identical to it.
+#[derive(Debug, Clone)]
+pub struct SlicedForward {
+    /// The residual stream entering block `layer` [L, d] (the output once every block ran).
+    h: Array2<f32>,
+    layer: usize,
+    /// Block `layer`'s attention in progress, or `None` before its Q, K, V are computed.
+    attention: Option<AttentionInProgress>,
+}
+
+#[derive(Debug, Clone)]
+struct AttentionInProgress {
+    q: Array2<f32>,
+    k: Array2<f32>,
+    v: Array2<f32>,
+    /// concat_h(A_h V_h) [L, d], filled block by block.
+    attn_out: Array2<f32>,
+    /// The next slice: head `head`, query rows from `row_start`.
+    head: usize,
+    row_start: usize,
+}
+
+impl SlicedForward {
+    /// Checks the input as [`forward`] does and adds the positional encoding; no block runs yet.
+    pub fn new(params: &Params, x: ArrayView2<f32>) -> CoreResult<SlicedForward> {
+        check_input(params, x)?;
+        Ok(SlicedForward {
+            h: &x + &positional_encoding(x.nrows(), params.d_model),
+            layer: 0,
+            attention: None,
+        })
+    }
+
+    /// Runs the next slice; `Ok(true)` once the pass is complete (then nothing more runs).
+    /// `params` must be the ones given to [`SlicedForward::new`]: others of a different shape
+    /// give `CoreError::Invalid`.
+    pub fn step(&mut self, params: &Params) -> CoreResult<bool> {
+        params.config.validate(params.d_model)?;
+        if params.d_model != self.h.ncols() {
+            return Err(CoreError::Invalid(format!(
+                "a sliced pass of width {} resumed with d_model = {}",
+                self.h.ncols(),
+                params.d_model
+            )));
+        }
+        let Some(layer) = params.layers.get(self.layer) else {
+            return Ok(true);
+        };
+        let len = self.h.nrows();
+        match self.attention.as_mut() {
+            None => {
+                let (q, k, v) = project_qkv(layer, &self.h);
+                self.attention = Some(AttentionInProgress {
+                    q,
+                    k,
+                    v,
+                    attn_out: Array2::zeros(self.h.raw_dim()),
+                    head: 0,
+                    row_start: 0,
+                });
+            }
+            Some(at) if at.head < params.config.heads && at.row_start < len => {
+                let rows = at.row_start..(at.row_start + ROW_BLOCK).min(len);
+                at.row_start = rows.end;
+                attend_block(
+                    params,
+                    [&at.q, &at.k, &at.v],
+                    at.head,
+                    rows,
+                    &mut at.attn_out,
+                );
+                if at.row_start >= len {
+                    at.head += 1;
+                    at.row_start = 0;
+                }
+            }
+            Some(at) => {
+                self.h = finish_layer(layer, &self.h, &at.attn_out);
+                self.attention = None;
+                self.layer += 1;
+            }
+        }
+        Ok(self.is_done(params))
+    }
+
+    /// Whether every block has run.
+    pub fn is_done(&self, params: &Params) -> bool {
+        self.layer >= params.layers.len()
+    }
+
+    /// The output y [L, d_model] once [`SlicedForward::step`] returned `Ok(true)`, else `None`.
+    pub fn output(&self, params: &Params) -> Option<&Array2<f32>> {
+        self.is_done(params).then_some(&self.h)
+    }
+
+    /// How many slices a whole pass takes: per block, 1 + heads · ⌈L / ROW_BLOCK⌉ + 1.
+    pub fn slices_per_pass(params: &Params, len: usize) -> usize {
+        params.layers.len() * (2 + params.config.heads * len.div_ceil(ROW_BLOCK))
+    }
 }
 
 fn run_cached(params: &Params, x: ArrayView2<f32>) -> (Array2<f32>, Vec<LayerCache>) {
@@ -910,6 +1037,45 @@ mod tests {
             forward(&p, wide.view()),
             Err(CoreError::Shape { .. })
         ));
+    }
+
+    #[test]
+    fn sliced_forward_equals_one_shot_forward_exactly() {
+        // L = 600: two whole row blocks and a partial one, per head and layer; d = 16, 2 heads.
+        let p = Params::init(&Config::default(), 16, 3).unwrap();
+        for len in [1, 5, 600] {
+            let x = random_x(len, 16, 4);
+            let mut sliced = SlicedForward::new(&p, x.view()).unwrap();
+            let mut slices = 0;
+            while !sliced.step(&p).unwrap() {
+                slices += 1;
+                assert!(sliced.output(&p).is_none());
+            }
+            slices += 1;
+            // 2 layers × (Q,K,V + 2 heads × ⌈len / 256⌉ row blocks + W_O and MLP).
+            assert_eq!(slices, 2 * (2 + 2 * len.div_ceil(256)), "len {len}");
+            assert_eq!(slices, SlicedForward::slices_per_pass(&p, len));
+            let y = sliced.output(&p).unwrap().clone();
+            assert_eq!(y, forward(&p, x.view()).unwrap(), "len {len}");
+            // A finished pass stays finished.
+            assert!(sliced.step(&p).unwrap());
+            assert_eq!(sliced.output(&p), Some(&y));
+            // And it is the transformer of the equations (independent f64 loops).
+            let want = reference(&p, &x.mapv(f64::from));
+            let err = (&y.mapv(f64::from) - &want)
+                .iter()
+                .fold(0f64, |m, v| m.max(v.abs()));
+            assert!(err < 1e-4, "len {len}: {err}");
+        }
+    }
+
+    #[test]
+    fn sliced_forward_rejects_params_of_another_width() {
+        let p16 = Params::init(&Config::default(), 16, 3).unwrap();
+        let p8 = Params::init(&Config::default(), 8, 3).unwrap();
+        let mut sliced = SlicedForward::new(&p16, random_x(4, 16, 1).view()).unwrap();
+        assert!(matches!(sliced.step(&p8), Err(CoreError::Invalid(_))));
+        assert!(SlicedForward::new(&p16, random_x(4, 8, 1).view()).is_err());
     }
 
     #[test]

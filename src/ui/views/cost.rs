@@ -3,9 +3,11 @@
 //! browser), with the fitted growth exponent next to the expected one.
 //!
 //! The measurement is time-sliced: one batch of forward passes per animation frame, each batch
-//! sized to ≈ 12 ms, so the page keeps drawing. A single forward pass cannot be split (the core
-//! `forward` is one call), so a point whose one pass is predicted to take longer than 50 ms is
-//! not run, and the view says so.
+//! sized to ≈ 12 ms, so the page keeps drawing. The transformer's pass grows as n² and is run
+//! in slices from the point where one pass would outlast a batch (`transformer::SlicedForward`:
+//! Q/K/V, one head × 256 query rows, W_O + MLP), as many slices per frame as fit in ≈ 12 ms;
+//! its time is the sum of its slices' times. The other families' passes are one call: a point
+//! whose one pass is predicted to take longer than 50 ms is not run, and the view says so.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,6 +24,7 @@ use crate::core::cost::{
     Measurement, Metric, TheoryRow, D_MODEL, FIT_MIN_LEN, MEASURE_LENS, THEORY_LENS,
 };
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
+use crate::core::models::transformer::SlicedForward;
 use crate::core::rng::{normal_matrix, rng_for};
 use crate::ui::charts::cost::{draw, series_css, ChartData, Series};
 use crate::ui::i18n::{core_error_in, family_name, lang, show, t, tr, Lang, Tr};
@@ -148,6 +151,57 @@ struct Runner {
     /// Families with a point skipped: their longer points are skipped too.
     stopped: Vec<Family>,
     batches_done: usize,
+    /// The transformer pass being run in slices, if any.
+    slicing: PassInSlices,
+}
+
+/// One transformer forward pass run in slices across frames.
+#[derive(Default)]
+struct PassInSlices {
+    pass: Option<SlicedForward>,
+    /// Sum of the finished slices' times of `pass`, ms.
+    pass_ms: f64,
+    /// Longest single slice of the whole measurement, and how many slices ran.
+    longest_slice_ms: f64,
+    slices: usize,
+    /// The shortest n run in slices.
+    sliced_from: Option<usize>,
+}
+
+impl PassInSlices {
+    /// Runs slices of a pass over `x` until `budget_ms` of this frame is used or the pass is
+    /// complete; returns the pass's time (sum of its slices) when it completed.
+    fn run_for(
+        &mut self,
+        params: &crate::core::models::transformer::Params,
+        x: &Array2<f32>,
+        budget_ms: f64,
+    ) -> crate::core::error::CoreResult<Option<f64>> {
+        let frame_start = now_ms();
+        loop {
+            let pass = match self.pass.as_mut() {
+                Some(pass) => pass,
+                None => {
+                    self.pass_ms = 0.0;
+                    self.pass.insert(SlicedForward::new(params, x.view())?)
+                }
+            };
+            let start = now_ms();
+            let done = pass.step(params);
+            let slice_ms = now_ms() - start;
+            self.pass_ms += slice_ms;
+            self.longest_slice_ms = self.longest_slice_ms.max(slice_ms);
+            self.slices += 1;
+            if done? {
+                self.pass = None;
+                return Ok(Some(self.pass_ms));
+            }
+            // Stop when another slice like this one would overrun the frame's budget.
+            if now_ms() - frame_start + slice_ms >= budget_ms {
+                return Ok(None);
+            }
+        }
+    }
 }
 
 /// Predicted time of one forward pass of the current job, from the family's last point
@@ -176,11 +230,58 @@ impl Runner {
         self.x = None;
         self.samples.clear();
         self.per_batch = 0;
+        self.slicing.pass = None;
+    }
+
+    /// Says which passes ran in slices and how long the longest slice blocked the page.
+    fn note_slicing(&self, ui: RunSignals) {
+        let Some(from) = self.slicing.sliced_from else {
+            return;
+        };
+        let (name, es) = (
+            family_name(Family::Transformer, Lang::En),
+            family_name(Family::Transformer, Lang::Es),
+        );
+        let (slices, ms) = (
+            self.slicing.slices,
+            display_number(self.slicing.longest_slice_ms as f32),
+        );
+        ui.notes.update(|n| {
+            n.push((
+                format!(
+                    "{name} from n = {from}: each forward pass ran in slices across frames (Q/K/V,                      one head × 256 query rows, W_O + MLP) — {slices} slices, the longest {ms} ms;                      a point's time is the sum of its slices' times."
+                ),
+                format!(
+                    "{es} desde n = {from}: cada pasada hacia delante se ejecutó en porciones repartidas                      entre fotogramas (Q/K/V, una cabeza × 256 filas de consulta, W_O + MLP) — {slices}                      porciones, la más larga {ms} ms; el tiempo de un punto es la suma de sus porciones."
+                ),
+            ))
+        });
+    }
+
+    /// Records one timed batch (or sliced pass) and, after [`BATCHES`], the point.
+    fn record_batch(&mut self, family: Family, len: usize, ms_per_forward: f64, ui: RunSignals) {
+        self.samples.push(ms_per_forward);
+        self.batches_done += 1;
+        ui.progress.update(|p| p.0 = self.batches_done);
+        if self.samples.len() >= BATCHES {
+            if let Some(median_ms) = median(&self.samples) {
+                let point = Measurement {
+                    family,
+                    len,
+                    median_ms,
+                    batches: self.samples.len(),
+                    forwards_per_batch: self.per_batch.max(1),
+                };
+                ui.results.update(|r| r.push(point));
+            }
+            self.advance();
+        }
     }
 
     /// Does one slice of work (≤ one batch) and reports whether more is left.
     fn tick(&mut self, ui: RunSignals) -> Tick {
         let Some(&(family, len)) = self.jobs.get(self.job) else {
+            self.note_slicing(ui);
             return Tick::Finished;
         };
         if self.stopped.contains(&family) {
@@ -216,9 +317,33 @@ impl Runner {
                 1.0,
             )
         });
+        let predicted = ui.results.with_untracked(|r| predicted_ms(r, family, len));
+        if let ModelParams::Transformer(transformer) = params {
+            // Sliced from where one pass would outlast a batch: never one long block.
+            if self.slicing.pass.is_some() || predicted.is_some_and(|ms| ms > BATCH_TARGET_MS) {
+                self.slicing.sliced_from.get_or_insert(len);
+                match self.slicing.run_for(transformer, x, BATCH_TARGET_MS) {
+                    Ok(Some(pass_ms)) => self.record_batch(family, len, pass_ms, ui),
+                    Ok(None) => {}
+                    Err(e) => {
+                        let (name, es) =
+                            (family_name(family, Lang::En), family_name(family, Lang::Es));
+                        let (e_en, e_es) =
+                            (core_error_in(&e, Lang::En), core_error_in(&e, Lang::Es));
+                        ui.notes.update(|n| {
+                            n.push((
+                                format!("{name} at n = {len}: {e_en}"),
+                                format!("{es} con n = {len}: {e_es}"),
+                            ))
+                        });
+                        self.skip_rest_of(family);
+                    }
+                }
+                return Tick::Continue;
+            }
+        }
         if self.per_batch == 0 {
             // Calibration: predict, then run one pass to size the batches.
-            let predicted = ui.results.with_untracked(|r| predicted_ms(r, family, len));
             if let Some(ms) = predicted.filter(|ms| *ms > PREDICTED_LIMIT_MS) {
                 let (name, es) = (family_name(family, Lang::En), family_name(family, Lang::Es));
                 let ms = display_number(ms as f32);
@@ -293,22 +418,7 @@ impl Runner {
             }
         }
         let elapsed = now_ms() - start;
-        self.samples.push(elapsed / self.per_batch as f64);
-        self.batches_done += 1;
-        ui.progress.update(|p| p.0 = self.batches_done);
-        if self.samples.len() >= BATCHES {
-            if let Some(median_ms) = median(&self.samples) {
-                let point = Measurement {
-                    family,
-                    len,
-                    median_ms,
-                    batches: self.samples.len(),
-                    forwards_per_batch: self.per_batch,
-                };
-                ui.results.update(|r| r.push(point));
-            }
-            self.advance();
-        }
+        self.record_batch(family, len, elapsed / self.per_batch as f64, ui);
         Tick::Continue
     }
 }
@@ -571,6 +681,7 @@ pub fn CostView() -> impl IntoView {
                 samples: Vec::new(),
                 stopped: Vec::new(),
                 batches_done: 0,
+                slicing: PassInSlices::default(),
             };
             schedule(Arc::new(Mutex::new(runner)), Arc::clone(&live), ui);
         }
