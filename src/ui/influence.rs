@@ -16,12 +16,13 @@ use crate::core::models::family::ModelParams;
 use crate::core::models::mamba;
 use crate::ui::state::Shared;
 
-/// Work done per slice before yielding, in milliseconds (well under one 16 ms frame).
-const SLICE_MS: f64 = 4.0;
+/// Work done per slice before yielding, in milliseconds: under one 16.7 ms frame. A slice
+/// starts another call only if one more call as long as the last still fits.
+const SLICE_MS: f64 = 14.0;
 
-/// Longest single call to the core before it is split into smaller blocks: a slice starts
-/// calls for at most `SLICE_MS`, so it stays under one 16 ms frame. Large calls matter because
-/// each call repeats the forward pass its tangents need (attention: most of the time).
+/// Longest single call to the core before it is split into smaller blocks. Large calls matter
+/// because each call repeats the forward pass its tangents need (attention, Mamba: most of the
+/// time at one column per call).
 const MAX_CALL_MS: f64 = 12.0;
 
 /// Which influence to compute.
@@ -82,7 +83,9 @@ struct Job {
     mine: u64,
     values: RefCell<Vec<Vec<f32>>>,
     /// Columns computed per call (adapted to the model's speed).
-    block: Cell<usize>,
+    block: Cell<BlockSizer>,
+    /// Duration of the last call, ms (predicts whether another call fits in the slice).
+    last_call: Cell<f64>,
     /// Language of an error message (the slices run outside any reactive owner).
     lang: crate::ui::i18n::Lang,
 }
@@ -140,7 +143,8 @@ pub fn start_columns(
         generation,
         mine,
         values,
-        block: Cell::new(1),
+        block: Cell::new(BlockSizer::default()),
+        last_call: Cell::new(0.0),
         lang: crate::ui::i18n::lang_untracked(),
     });
     after_next_frame(move || slice(job, 0));
@@ -153,6 +157,47 @@ pub fn after_next_frame(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, Duration::ZERO));
 }
 
+/// Columns per call, chosen so that a call takes about `MAX_CALL_MS`. A call costs a set-up
+/// (the forward pass its tangents need: most of the time for attention at one column) plus a
+/// cost per column; two calls of different sizes separate the two, so the first call is followed
+/// by one of twice its size. The block at most quadruples or halves per call (timings are noisy).
+#[derive(Debug, Clone, Copy)]
+struct BlockSizer {
+    block: usize,
+    /// The last call with a block size other than `block`: (columns, ms).
+    other: Option<(usize, f64)>,
+}
+
+impl Default for BlockSizer {
+    fn default() -> Self {
+        BlockSizer {
+            block: 1,
+            other: None,
+        }
+    }
+}
+
+impl BlockSizer {
+    /// Records a call of `block` columns that took `took` ms; returns the next block.
+    fn record(&mut self, block: usize, took: f64) -> usize {
+        let next = if took > MAX_CALL_MS {
+            (block / 2).max(1)
+        } else if let Some((before, before_took)) = self.other.filter(|&(b, _)| b != block) {
+            let per_column = ((took - before_took) / (block as f64 - before as f64)).max(1e-3);
+            let setup = (took - per_column * block as f64).max(0.0);
+            let fits = ((MAX_CALL_MS - setup) / per_column).floor().max(1.0) as usize;
+            fits.clamp((block / 2).max(1), block * 4)
+        } else {
+            block * 2
+        };
+        if next != block {
+            self.other = Some((block, took));
+        }
+        self.block = next;
+        next
+    }
+}
+
 fn rows_of(m: &Array2<f32>) -> Vec<Vec<f32>> {
     m.rows().into_iter().map(|r| r.to_vec()).collect()
 }
@@ -163,10 +208,13 @@ fn slice(job: Rc<Job>, mut column: usize) {
     }
     let len = job.len;
     let start = now_ms();
-    while column < len && now_ms() - start < SLICE_MS {
+    let mut calls = 0;
+    while column < len && (calls == 0 || now_ms() - start + job.last_call.get() < SLICE_MS) {
+        calls += 1;
         // Columns per call: each call repeats the forward pass its tangents need, so batching
         // columns amortises it; the block adapts to keep one call well inside a slice.
-        let block = job.block.get().clamp(1, len - column);
+        let mut sizer = job.block.get();
+        let block = sizer.block.clamp(1, len - column);
         let began = now_ms();
         match (job.columns)(column..column + block) {
             Ok(cols) => {
@@ -187,13 +235,10 @@ fn slice(job: Rc<Job>, mut column: usize) {
         }
         column += block;
         let took = now_ms() - began;
-        // A call may take up to one frame (16 ms): models whose set-up alone costs several
-        // milliseconds (attention) get large blocks, cheap ones stay fine-grained.
-        if took < MAX_CALL_MS / 2.0 {
-            job.block.set(block * 2);
-        } else if took > MAX_CALL_MS && block > 1 {
-            job.block.set(block / 2);
-        }
+        let next = sizer.record(block, took);
+        job.block.set(sizer);
+        // The next call's expected duration, scaled to its block.
+        job.last_call.set(took * next as f64 / block as f64);
     }
     let _ = job.out.try_set(InfluenceState {
         values: job.values.borrow().clone(),
@@ -202,5 +247,37 @@ fn slice(job: Rc<Job>, mut column: usize) {
     });
     if column < len {
         set_timeout(move || slice(job, column), Duration::ZERO);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model whose call costs `setup + per_column · block` ms, driven by `next_block`.
+    fn blocks_for(setup: f64, per_column: f64, calls: usize) -> Vec<usize> {
+        let mut sizer = BlockSizer::default();
+        (0..calls)
+            .map(|_| {
+                let block = sizer.block;
+                sizer.record(block, setup + per_column * block as f64)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_costly_set_up_gets_large_blocks_within_the_call_budget() {
+        // Attention-like: 6 ms set-up, 0.3 ms per column → (12 − 6) / 0.3 = 20 columns.
+        let blocks = blocks_for(6.0, 0.3, 8);
+        assert_eq!(*blocks.last().expect("calls"), 20, "{blocks:?}");
+        assert!(6.0 + 0.3 * 20.0 <= MAX_CALL_MS);
+    }
+
+    #[test]
+    fn a_cheap_model_grows_and_a_slow_one_shrinks_to_one_column() {
+        let cheap = blocks_for(0.1, 0.05, 10);
+        assert_eq!(*cheap.last().expect("calls"), 238, "{cheap:?}"); // (12 − 0.1) / 0.05
+        let slow = blocks_for(0.0, 20.0, 3);
+        assert_eq!(slow, vec![1, 1, 1]);
     }
 }
