@@ -110,6 +110,23 @@ test('RNN: token 0 reaches state t only after t + 1 steps', async ({ app, page }
   }
 });
 
+test('clicking a token node or its label selects that token; other nodes do not', async ({ app, page }) => {
+  await chooseModel(app, 'rnn');
+  const diagram = page.getByTestId('flow-diagram');
+  const selected = () => diagram.locator('text.flow-token.selected').getAttribute('data-pos');
+  await expect.poll(selected).toBe('0');
+  await diagram.locator('circle[data-row="0"][data-pos="3"]').click();
+  await expect.poll(selected).toBe('3');
+  // The RNN's state 3 is reached one step after token 3 is read: nothing before step 4.
+  for (let k = 1; k <= 4; k++) await page.getByTestId('player-step').click();
+  await expect(diagram.locator('circle[data-row="1"][data-pos="3"]')).toHaveAttribute('data-reached', 'true');
+  await expect(diagram.locator('circle[data-row="1"][data-pos="2"]')).toHaveAttribute('data-reached', 'false');
+  await diagram.locator('text.flow-token[data-pos="5"]').click();
+  await expect.poll(selected).toBe('5');
+  await diagram.locator('circle[data-row="1"][data-pos="7"]').dispatchEvent('click'); // a state node: no change
+  await expect.poll(selected).toBe('5');
+});
+
 test('compare mode runs two models on one step counter', async ({ app, page }) => {
   await page.getByTestId('toggle-compare').check();
   await page.getByTestId('model-select').selectOption('rnn');
