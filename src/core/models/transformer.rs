@@ -723,33 +723,69 @@ pub fn influence_columns(
     x: ArrayView2<f32>,
     inputs: Range<usize>,
 ) -> CoreResult<Array2<f32>> {
-    check_input(params, x)?;
-    let len = x.nrows();
-    check_columns(&inputs, len)?;
-    let d = params.d_model;
-    let (_, caches) = run_cached(params, x);
-    let jacobians: Vec<LayerJacobians> = params
-        .layers
-        .iter()
-        .zip(&caches)
-        .map(|(l, c)| layer_jacobians(params, l, c))
-        .collect();
-    let mut out = Array2::zeros((len, inputs.len()));
-    for (col, j) in inputs.enumerate() {
-        // Row p·d + τ = ∂h[j + p]/∂x_j[τ]; seeded with the identity at p = 0.  [(L − j)·d, d]
-        let mut tangent = Array2::<f32>::zeros(((len - j) * d, d));
-        tangent.slice_mut(s![..d, ..]).diag_mut().fill(1.0);
-        // Before the first attention only position j has moved (support 1).
-        let mut support = 1;
-        for ((layer, cache), jac) in params.layers.iter().zip(&caches).zip(&jacobians) {
-            tangent = layer_tangent(params, (layer, cache, jac), (j, d, support), tangent);
-            support = len - j;
-        }
-        for (p, block) in tangent.exact_chunks((d, d)).into_iter().enumerate() {
-            out[[j + p, col]] = block.iter().map(|v| v * v).sum::<f32>().sqrt();
-        }
+    InfluencePlan::new(params, x)?.columns(params, x, inputs)
+}
+
+/// What every influence column needs, computed once: the forward pass's caches and each block's
+/// Jacobian pieces (at L = 64 they cost about as much as 20 columns). The Flow view computes a
+/// matrix in slices between frames; with a plan only the first slice pays for them.
+pub struct InfluencePlan {
+    caches: Vec<LayerCache>,
+    jacobians: Vec<LayerJacobians>,
+}
+
+impl InfluencePlan {
+    /// The plan for `params` on `x`. Errors: the input checks of `forward`.
+    pub fn new(params: &Params, x: ArrayView2<f32>) -> CoreResult<Self> {
+        check_input(params, x)?;
+        let (_, caches) = run_cached(params, x);
+        let jacobians = params
+            .layers
+            .iter()
+            .zip(&caches)
+            .map(|(l, c)| layer_jacobians(params, l, c))
+            .collect();
+        Ok(InfluencePlan { caches, jacobians })
     }
-    Ok(out)
+
+    /// Columns `inputs` of the influence `[L, inputs.len()]`, for the same `params` and `x` the
+    /// plan was made from. Errors: a range outside `0..L`, a different input shape or depth.
+    pub fn columns(
+        &self,
+        params: &Params,
+        x: ArrayView2<f32>,
+        inputs: Range<usize>,
+    ) -> CoreResult<Array2<f32>> {
+        check_input(params, x)?;
+        let len = x.nrows();
+        check_columns(&inputs, len)?;
+        let planned = self.caches.first().map_or(0, |c| c.xhat1.nrows());
+        if self.caches.len() != params.layers.len() || planned != len {
+            return Err(CoreError::Invalid(format!(
+                "influence plan made for {planned} positions and {} blocks, used with {len} and {}",
+                self.caches.len(),
+                params.layers.len()
+            )));
+        }
+        let d = params.d_model;
+        let mut out = Array2::zeros((len, inputs.len()));
+        for (col, j) in inputs.enumerate() {
+            // Row p·d + τ = ∂h[j + p]/∂x_j[τ]; seeded with the identity at p = 0.  [(L − j)·d, d]
+            let mut tangent = Array2::<f32>::zeros(((len - j) * d, d));
+            tangent.slice_mut(s![..d, ..]).diag_mut().fill(1.0);
+            // Before the first attention only position j has moved (support 1).
+            let mut support = 1;
+            for ((layer, cache), jac) in params.layers.iter().zip(&self.caches).zip(&self.jacobians)
+            {
+                tangent = layer_tangent(params, (layer, cache, jac), (j, d, support), tangent);
+                support = len - j;
+            }
+            for (p, block) in tangent.exact_chunks((d, d)).into_iter().enumerate() {
+                out[[j + p, col]] = block.iter().map(|v| v * v).sum::<f32>().sqrt();
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Whole influence matrix [L, L].
@@ -1101,6 +1137,31 @@ mod tests {
         let c = cost(&Config::default(), 4, 7);
         assert_eq!(c.multiply_adds, 2 * (12 * 7 * 16 + 7 * 8 * 4));
         assert_eq!(c.memory_floats_per_token, 2 * 2 * 4 * 7);
+    }
+
+    #[test]
+    fn one_plan_serves_every_column_range_and_matches_finite_differences() {
+        let p = Params::init(&Config::default(), 4, 9).unwrap();
+        let x = random_x(6, 4, 2);
+        let plan = InfluencePlan::new(&p, x.view()).unwrap();
+        let fd = fd_influence(&p, &x);
+        // Reused across calls in any order, as the Flow view's slices do.
+        for range in [3..6, 0..1, 1..3, 4..4] {
+            let cols = plan.columns(&p, x.view(), range.clone()).unwrap();
+            for (k, j) in range.enumerate() {
+                for i in 0..6 {
+                    let (ours, want) = (cols[[i, k]], fd[[i, j]]);
+                    assert!(
+                        (ours - want).abs() <= 2e-3 * (1.0 + want.abs()),
+                        "I[{i},{j}] {ours} vs {want}"
+                    );
+                }
+            }
+        }
+        // A plan for another sentence length is refused, not misread.
+        let longer = random_x(7, 4, 2);
+        assert!(plan.columns(&p, longer.view(), 0..1).is_err());
+        assert!(plan.columns(&p, x.view(), 5..7).is_err());
     }
 
     fn heads_and_d() -> impl Strategy<Value = (usize, usize)> {
