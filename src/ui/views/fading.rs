@@ -151,7 +151,7 @@ fn normalized_range(curves: &[Curve]) -> (f32, f32) {
 
 /// The y range of absolute curves: whole decades around the positive finite values
 /// (at most 30 decades below the top).
-pub(super) fn absolute_range(curves: &[Curve]) -> (f32, f32) {
+fn absolute_range(curves: &[Curve]) -> (f32, f32) {
     let finite = curves
         .iter()
         .flat_map(|c| c.values.iter())
@@ -214,9 +214,31 @@ pub(super) fn clip_notice(curves: &[Curve], floor: f32, lang: Lang) -> Option<St
 }
 
 /// Title of the x axis of every fading chart.
-pub(super) fn distance_axis(lang: Lang) -> String {
+fn distance_axis(lang: Lang) -> String {
     lang.pick("distance i − j (tokens)", "distancia i − j (tokens)")
         .to_string()
+}
+
+/// A chart of absolute influence ‖∂y_i/∂x_j‖ against distance, without guides or cut-offs
+/// (the selectivity and vanishing demos, a trained model's curve); `marks` get triangles.
+pub(super) fn absolute_chart(
+    curves: Vec<Curve>,
+    x_max: usize,
+    marks: Vec<usize>,
+    lang: Lang,
+) -> FadingChart {
+    FadingChart {
+        y_range: absolute_range(&curves),
+        curves,
+        x_max,
+        guides: Vec::new(),
+        cutoffs: Vec::new(),
+        marks,
+        y_desc: lang
+            .pick("influence ‖∂y_i/∂x_j‖", "influencia ‖∂y_i/∂x_j‖")
+            .to_string(),
+        x_desc: distance_axis(lang),
+    }
 }
 
 /// One canvas redrawn by one effect from one memo.
@@ -665,18 +687,7 @@ pub fn FadingView() -> impl IntoView {
                 .map(|t| i - t)
                 .collect()
         });
-        FadingChart {
-            y_range: absolute_range(&curves),
-            curves,
-            x_max: i,
-            guides: Vec::new(),
-            cutoffs: Vec::new(),
-            marks: marks_at,
-            y_desc: lang
-                .pick("influence ‖∂y_i/∂x_j‖", "influencia ‖∂y_i/∂x_j‖")
-                .to_string(),
-            x_desc: distance_axis(lang),
-        }
+        absolute_chart(curves, i, marks_at, lang)
     });
     let demo_notice = move || {
         let mut parts = Vec::new();
@@ -726,19 +737,7 @@ pub fn FadingView() -> impl IntoView {
                 })
                 .unwrap_or_default()
         });
-        let y_range = absolute_range(&curves);
-        FadingChart {
-            curves,
-            x_max: i,
-            y_range,
-            guides: Vec::new(),
-            cutoffs: Vec::new(),
-            marks: Vec::new(),
-            y_desc: lang
-                .pick("influence ‖∂y_i/∂x_j‖", "influencia ‖∂y_i/∂x_j‖")
-                .to_string(),
-            x_desc: distance_axis(lang),
-        }
+        absolute_chart(curves, i, Vec::new(), lang)
     });
     let vanish_notice = move || {
         let mut parts = Vec::new();

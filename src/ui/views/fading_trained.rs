@@ -11,13 +11,11 @@
 
 use leptos::prelude::*;
 
-use super::fading::{
-    absolute_range, clip_notice, colour, distance_axis, f32_list, reach_text, ChartCanvas,
-};
+use super::fading::{absolute_chart, clip_notice, colour, f32_list, reach_text, ChartCanvas};
 use crate::core::fading::memory;
 use crate::core::learn::influence::influence_row;
 use crate::core::models::family::ModelParams;
-use crate::ui::charts::fading::{Curve, FadingChart};
+use crate::ui::charts::fading::Curve;
 use crate::ui::i18n::{core_error, family_name, lang, t, tr, Lang};
 use crate::ui::state::SharedInput;
 use crate::ui::trained::{ModelSource, TrainedBanner, TrainedModels};
@@ -85,18 +83,7 @@ pub fn TrainedFading() -> impl IntoView {
                 dashed: false,
             });
         }
-        FadingChart {
-            y_range: absolute_range(&lines),
-            curves: lines,
-            x_max: i,
-            guides: Vec::new(),
-            cutoffs: Vec::new(),
-            marks: Vec::new(),
-            y_desc: lang
-                .pick("influence ‖∂y_i/∂x_j‖", "influencia ‖∂y_i/∂x_j‖")
-                .to_string(),
-            x_desc: distance_axis(lang),
-        }
+        absolute_chart(lines, i, Vec::new(), lang)
     });
     let progress = move || {
         let lang = lang();
