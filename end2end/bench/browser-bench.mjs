@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import { chromium } from 'playwright-core';
+import { sliderProbe } from './slider-probe.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -165,26 +166,19 @@ try {
     if (d) await d.evaluate((el) => { el.value = '16'; el.dispatchEvent(new Event('input', { bubbles: true })); });
     const sliders = await page.$$eval(`[data-testid=view-${view}] input[type=range][data-testid^=slider-]`,
       (els) => els.map((e) => e.dataset.testid).filter((id) => id !== 'slider-speed' && id !== 'slider-d-model'));
-    const times = [];
+    const times = [], drags = [];
     for (const id of sliders.slice(0, 4)) {
-      // 15 changes: value jumps between two in-range positions; time from the input event to the
-      // first task after the next frame's rendering (rAF → setTimeout 0).
-      const t = await page.evaluate(async (id) => {
-        const el = document.querySelector(`[data-testid=${id}]`);
-        const lo = Number(el.min), hi = Number(el.max), out = [];
-        for (let i = 0; i < 15; i++) {
-          await new Promise((r) => setTimeout(r, 30));
-          el.value = String(i % 2 ? lo + (hi - lo) * 0.25 : lo + (hi - lo) * 0.75);
-          const t0 = performance.now();
-          el.dispatchEvent(new Event('input', { bubbles: true }));
-          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-          out.push(performance.now() - t0);
-        }
-        return out;
-      }, id);
-      times.push(...t);
+      // 15 jumps (25 % ↔ 75 % of the range) and 15 one-step moves, the inputs spread evenly
+      // over the frame interval (see slider-probe.mjs). The budget rows use the jumps.
+      const t = await page.evaluate(sliderProbe, { id, changes: 15 });
+      times.push(...t.map((c) => c.ms));
+      const d = await page.evaluate(sliderProbe, { id, changes: 15, step: true });
+      drags.push(...d.map((c) => c.ms));
     }
-    results.views[view] = { sliders, median: median(times), p95: quantile(times, 0.95), count: times.length };
+    results.views[view] = {
+      sliders, median: median(times), p95: quantile(times, 0.95), count: times.length,
+      dragMedian: median(drags), dragP95: quantile(drags, 0.95),
+    };
     if (view === 'flow') results.influence = await measureInfluence(page);
   }
 
@@ -362,8 +356,12 @@ if (results.cost) {
   if (results.cost.notes.trim()) lines.push('', 'Notes shown by the view:', '', ...results.cost.notes.trim().split('\n').map((l) => `- ${l}`));
   lines.push('', `During the measurement: longest task ${fmtMs(Math.max(0, ...results.cost.longtasks))} ms (${results.cost.longtasks.length} tasks > 50 ms), longest frame gap ${fmtMs(results.cost.maxFrameGap)} ms, p95 frame gap ${fmtMs(results.cost.p95FrameGap)} ms.`);
 }
-lines.push('', '## Slider → next frame (L = 64)', '', '| view | sliders | changes | median ms | p95 ms |', '| --- | --- | --- | --- | --- |');
-for (const [view, v] of Object.entries(results.views)) lines.push(`| ${view} | ${v.sliders.join(', ') || '—'} | ${v.count} | ${fmtMs(v.median)} | ${fmtMs(v.p95)} |`);
+lines.push('', '## Slider → next frame (L = 64)', '',
+  'Per slider 15 jumps between 25 % and 75 % of its range (the budget rows above) and 15 one-step moves',
+  '(a drag), each input landing at an even spread of points in the 16.7 ms frame interval',
+  '(`end2end/bench/slider-probe.mjs`).', '',
+  '| view | sliders | changes | jump median ms | jump p95 ms | one-step median ms | one-step p95 ms |', '| --- | --- | --- | --- | --- | --- | --- |');
+for (const [view, v] of Object.entries(results.views)) lines.push(`| ${view} | ${v.sliders.join(', ') || '—'} | ${v.count} | ${fmtMs(v.median)} | ${fmtMs(v.p95)} | ${fmtMs(v.dragMedian)} | ${fmtMs(v.dragP95)} |`);
 lines.push('', `Load to app-ready, 5 fresh loads (ms): ${results.load.map((v) => fmtMs(v)).join(', ')}.`);
 if (results.animation) lines.push('', `Flow player: ${results.animation.frames} frames, median ${fmtMs(results.animation.median)} ms, p95 ${fmtMs(results.animation.p95)} ms.`);
 if (results.notes.length) lines.push('', '## Not measured', '', ...results.notes.map((n) => `- ${n}`));

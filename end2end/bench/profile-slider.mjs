@@ -7,11 +7,13 @@
 // summed self time of Rust (wasm), JavaScript and the browser (GC, style, layout: "(program)").
 //
 // Usage (repository root): node end2end/bench/profile-slider.mjs <view> [--no-build] [--port N]
+//   [--model <family>] [--callers <function name part>]
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { sliderProbe } from './slider-probe.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -41,6 +43,8 @@ try {
   await page.getByTestId('text-input').fill(Array.from({ length: 64 }, (_, i) => words[i % words.length]).join(' '));
   await page.getByTestId(`nav-${view}`).click();
   await page.waitForTimeout(500);
+  // --model <id>: the view's first model select set to that family (e.g. Flow with mamba).
+  if (args.includes('--model')) await page.getByTestId('model-select').first().selectOption(args[args.indexOf('--model') + 1]);
   const d = await page.$('[data-testid=slider-d-model]');
   if (d) await d.evaluate((el) => { el.value = '16'; el.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForTimeout(500);
@@ -52,19 +56,8 @@ try {
   await cdp.send('Profiler.start');
   const perSlider = {};
   for (const id of sliders.slice(0, 4)) {
-    perSlider[id] = await page.evaluate(async (id) => {
-      const el = document.querySelector(`[data-testid=${id}]`);
-      const lo = Number(el.min), hi = Number(el.max), out = [];
-      for (let i = 0; i < 15; i++) {
-        await new Promise((r) => setTimeout(r, 30));
-        el.value = String(i % 2 ? lo + (hi - lo) * 0.25 : lo + (hi - lo) * 0.75);
-        const t0 = performance.now();
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        out.push(performance.now() - t0);
-      }
-      return out.sort((a, b) => a - b)[7];
-    }, id);
+    const changes = await page.evaluate(sliderProbe, { id, changes: 15 });
+    perSlider[id] = changes.map((c) => c.ms).sort((a, b) => a - b)[7];
   }
   const { profile } = await cdp.send('Profiler.stop');
   // Self time per node from the samples.
@@ -82,6 +75,21 @@ try {
   console.log(`view ${view}: median ms per slider`, perSlider);
   console.log(`self time: wasm ${wasm.toFixed(1)} ms, js ${js.toFixed(1)} ms, browser ${other.toFixed(1)} ms`);
   for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(ms.toFixed(1).padStart(8), name.slice(0, 160));
+  // --inclusive: time spent in and below each of our own functions (seqmix::…), by total.
+  if (args.includes('--inclusive')) {
+    const total = new Map();
+    const walk = (id, onPath) => {
+      const n = nodes.get(id);
+      const name = n.callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '');
+      const ours = name.startsWith('seqmix::') && !onPath.has(name);
+      const below = (dt.get(id) ?? 0) + (n.children ?? []).reduce((a, c) => a + walk(c, ours ? new Set([...onPath, name]) : onPath), 0);
+      if (ours) total.set(name, (total.get(name) ?? 0) + below);
+      return below;
+    };
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    walk(profile.nodes[0].id, new Set());
+    for (const [name, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms.toFixed(1).padStart(8)} incl. ${name.slice(0, 150)}`);
+  }
   // --callers <substring>: the call paths (5 frames up) that lead to a function, by self time.
   if (args.includes('--callers')) {
     const wanted = args[args.indexOf('--callers') + 1];

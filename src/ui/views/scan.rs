@@ -12,7 +12,7 @@ use super::ViewEntry;
 use crate::core::scan::{scan, sequential_values, tanh_hillis_steele, Affine, Algorithm, Phase};
 use crate::core::scan_view::{
     chart_ns, combines_done, cost_curve, depth_done, mamba_channel, parse_value, phase_caption,
-    picture, random_inputs, span_label, verify, NodeView, Picture, A_LIMIT, B_LIMIT, MAX_N,
+    picture, random_inputs, span_label, verify, Picture, A_LIMIT, B_LIMIT, MAX_N,
 };
 use crate::ui::charts::scan::{draw, CostChartData, CostSeries};
 use crate::ui::i18n::{core_error, lang, lang_untracked, show, t, tr, Lang, Tr};
@@ -203,6 +203,69 @@ const NODE_H: f64 = 50.0;
 const ROW_BEFORE: f64 = 28.0;
 const ROW_AFTER: f64 = 150.0;
 const SVG_H: f64 = 212.0;
+
+/// Left edge of node `i`'s box in the level diagram.
+fn x_of(i: usize) -> f64 {
+    4.0 + i as f64 * PITCH + (PITCH - NODE_W) / 2.0
+}
+
+/// The sentence above the level diagram: what the level shown does.
+fn scan_caption(p: &Picture, lang: Lang) -> String {
+    let mut caption = p.phase.map_or_else(
+        || {
+            lang.pick(
+                "the inputs (a_t, b_t): press ▶| to run the first level",
+                "las entradas (a_t, b_t): pulsa ▶| para ejecutar el primer nivel",
+            )
+            .to_string()
+        },
+        |phase| phase_text(phase, lang),
+    );
+    if p.moves.iter().any(|m| m.from.is_none()) {
+        caption.push_str(lang.pick(
+            " — first the root is cleared to the identity (1, 0)",
+            " — primero se vacía la raíz con la identidad (1, 0)",
+        ));
+    }
+    caption
+}
+
+/// The arrows of the level shown: two per combine (earlier and later operand), one per move.
+fn scan_arrows(p: &Picture) -> Vec<impl IntoView> {
+    let arrow = |from: usize, to: usize, shift: f64, class: &'static str| {
+        let x1 = x_of(from) + NODE_W / 2.0 + shift * 0.6;
+        let x2 = x_of(to) + NODE_W / 2.0 + shift;
+        let y1 = ROW_BEFORE + NODE_H;
+        let y2 = ROW_AFTER - 3.0;
+        view! {
+            <line class=class x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#scan-arrow)"></line>
+        }
+    };
+    let mut arrows = Vec::new();
+    for c in &p.combines {
+        arrows.push(arrow(c.earlier.node, c.dest, -9.0, "scan-arrow-earlier"));
+        arrows.push(arrow(c.later.node, c.dest, 9.0, "scan-arrow-later"));
+    }
+    for m in &p.moves {
+        if let Some(f) = m.from {
+            arrows.push(arrow(f, m.to, 0.0, "scan-arrow-move"));
+        }
+    }
+    arrows
+}
+
+/// Vertical lines between the chunked scan's blocks (none for the other algorithms).
+fn block_separators(algorithm: Algorithm, count: usize) -> Vec<impl IntoView> {
+    match algorithm {
+        Algorithm::Chunked { block } if block > 0 && block < count => (1..count.div_ceil(block))
+            .map(|k| {
+                let x = 4.0 + (k * block) as f64 * PITCH;
+                view! { <line class="scan-block-edge" x1=x y1="4" x2=x y2=SVG_H - 4.0></line> }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
 
 fn json(values: &[f32]) -> String {
     let cells: Vec<String> = values
@@ -651,113 +714,101 @@ pub fn ScanView() -> impl IntoView {
         )
     };
 
-    let svg = move || {
-        let lang = lang();
-        shown.with(|p| {
-            let count = p.before.len().max(1);
-            let width = count as f64 * PITCH + 8.0;
-            let x_of = |i: usize| 4.0 + i as f64 * PITCH + (PITCH - NODE_W) / 2.0;
-            let node = |i: usize, nv: &NodeView, y: f64, row: &'static str| {
-                let x = x_of(i);
-                let class = format!(
+    // One keyed `<g>` per node and row: a change of n adds or removes nodes at the end and the
+    // others update their text in place, so the browser lays out and paints only what changed
+    // (rebuilding every node's three SVG texts per change cost more than a frame at n = 48).
+    let before_count = Memo::new(move |_| shown.with(|p| p.before.len()));
+    let after_count = Memo::new(move |_| shown.with(|p| p.after.len()));
+    let scan_node = move |i: usize, after: bool| {
+        let y = if after { ROW_AFTER } else { ROW_BEFORE };
+        let x = x_of(i);
+        let node = move || {
+            shown.with(|p| {
+                let row = if after { &p.after } else { &p.before };
+                row.get(i).copied()
+            })
+        };
+        let class = move || {
+            node().map_or_else(String::new, |nv| {
+                format!(
                     "scan-node{}{}{}",
                     if nv.changed { " scan-changed" } else { "" },
                     if nv.padding { " scan-pad" } else { "" },
-                    if row == "after" && !nv.changed { " scan-same" } else { "" },
-                );
-                let range_attr = span_label(nv.span, nv.padding);
-                // "pad" is the core's word for a padding node; the rest ([j..i], ∅) is notation.
-                let range = if range_attr == "pad" {
-                    lang.pick("pad", "relleno").to_string()
-                } else {
-                    range_attr.clone()
-                };
-                view! {
-                    <g class=class data-i=i data-row=row data-range=range_attr>
-                        <rect x=x y=y width=NODE_W height=NODE_H rx="4"></rect>
-                        <text x=x + NODE_W / 2.0 y=y + 14.0 class="scan-range">{range}</text>
-                        <text x=x + NODE_W / 2.0 y=y + 29.0>{format!("a {}", display_number(nv.value.a))}</text>
-                        <text x=x + NODE_W / 2.0 y=y + 43.0>{format!("b {}", display_number(nv.value.b))}</text>
-                    </g>
-                }
-            };
-            let before: Vec<_> = p
-                .before
-                .iter()
-                .enumerate()
-                .map(|(i, nv)| node(i, nv, ROW_BEFORE, "before"))
-                .collect();
-            let after: Vec<_> = p
-                .after
-                .iter()
-                .enumerate()
-                .map(|(i, nv)| node(i, nv, ROW_AFTER, "after"))
-                .collect();
-            let arrow = |from: usize, to: usize, shift: f64, class: &'static str| {
-                let x1 = x_of(from) + NODE_W / 2.0 + shift * 0.6;
-                let x2 = x_of(to) + NODE_W / 2.0 + shift;
-                let y1 = ROW_BEFORE + NODE_H;
-                let y2 = ROW_AFTER - 3.0;
-                view! {
-                    <line class=class x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#scan-arrow)"></line>
-                }
-            };
-            let mut arrows = Vec::new();
-            for c in &p.combines {
-                arrows.push(arrow(c.earlier.node, c.dest, -9.0, "scan-arrow-earlier"));
-                arrows.push(arrow(c.later.node, c.dest, 9.0, "scan-arrow-later"));
+                    if after && !nv.changed {
+                        " scan-same"
+                    } else {
+                        ""
+                    },
+                )
+            })
+        };
+        let range_attr = move || {
+            node()
+                .map(|nv| span_label(nv.span, nv.padding))
+                .unwrap_or_default()
+        };
+        // "pad" is the core's word for a padding node; the rest ([j..i], ∅) is notation.
+        let range = move || {
+            let label = range_attr();
+            if label == "pad" {
+                lang().pick("pad", "relleno").to_string()
+            } else {
+                label
             }
-            for m in &p.moves {
-                if let Some(f) = m.from {
-                    arrows.push(arrow(f, m.to, 0.0, "scan-arrow-move"));
-                }
+        };
+        let a = move || {
+            node()
+                .map(|nv| format!("a {}", display_number(nv.value.a)))
+                .unwrap_or_default()
+        };
+        let b = move || {
+            node()
+                .map(|nv| format!("b {}", display_number(nv.value.b)))
+                .unwrap_or_default()
+        };
+        view! {
+            <g class=class data-i=i data-row=if after { "after" } else { "before" } data-range=range_attr>
+                <rect x=x y=y width=NODE_W height=NODE_H rx="4"></rect>
+                <text x=x + NODE_W / 2.0 y=y + 14.0 class="scan-range">{range}</text>
+                <text x=x + NODE_W / 2.0 y=y + 29.0>{a}</text>
+                <text x=x + NODE_W / 2.0 y=y + 43.0>{b}</text>
+            </g>
+        }
+    };
+
+    let svg = move || {
+        let lang = lang();
+        let width = move || before_count.get().max(1) as f64 * PITCH + 8.0;
+        let after_label = move || {
+            if after_count.get() == 0 {
+                ""
+            } else {
+                lang.pick("after", "después")
             }
-            let mut caption = p.phase.map_or_else(
-                || {
-                    lang.pick(
-                        "the inputs (a_t, b_t): press ▶| to run the first level",
-                        "las entradas (a_t, b_t): pulsa ▶| para ejecutar el primer nivel",
-                    )
-                    .to_string()
-                },
-                |phase| phase_text(phase, lang),
-            );
-            if p.moves.iter().any(|m| m.from.is_none()) {
-                caption.push_str(lang.pick(
-                    " — first the root is cleared to the identity (1, 0)",
-                    " — primero se vacía la raíz con la identidad (1, 0)",
-                ));
-            }
-            let separators: Vec<_> = match algorithm.get() {
-                Algorithm::Chunked { block } if block < count => (1..count.div_ceil(block))
-                    .map(|k| {
-                        let x = 4.0 + (k * block) as f64 * PITCH;
-                        view! { <line class="scan-block-edge" x1=x y1="4" x2=x y2=SVG_H - 4.0></line> }
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let after_label = if p.after.is_empty() { "" } else { lang.pick("after", "después") };
-            view! {
-                <p class="scan-phase" data-testid="scan-phase">{caption}</p>
-                <div class="scan-svg-box" node_ref=svg_box>
-                    <svg data-testid="scan-svg" on:mouseover=on_hover width=width height=SVG_H viewBox=format!("0 0 {width} {SVG_H}")
-                        role="img" aria-label=lang.pick("Nodes of the scan before and after the current level", "Nodos del scan antes y después del nivel actual")>
-                        <defs>
-                            <marker id="scan-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
-                                <path d="M 0 0 L 10 5 L 0 10 z"></path>
-                            </marker>
-                        </defs>
-                        <text x="4" y="20" class="scan-row-label">{lang.pick("before", "antes")}</text>
-                        <text x="4" y=ROW_AFTER - 8.0 class="scan-row-label">{after_label}</text>
-                        {separators}
-                        {arrows}
-                        {before}
-                        {after}
-                    </svg>
-                </div>
-            }
-        })
+        };
+        view! {
+            <p class="scan-phase" data-testid="scan-phase">{move || shown.with(|p| scan_caption(p, lang))}</p>
+            <div class="scan-svg-box" node_ref=svg_box>
+                <svg data-testid="scan-svg" on:mouseover=on_hover width=width height=SVG_H viewBox=move || format!("0 0 {} {SVG_H}", width())
+                    role="img" aria-label=lang.pick("Nodes of the scan before and after the current level", "Nodos del scan antes y después del nivel actual")>
+                    <defs>
+                        <marker id="scan-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z"></path>
+                        </marker>
+                    </defs>
+                    <text x="4" y="20" class="scan-row-label">{lang.pick("before", "antes")}</text>
+                    <text x="4" y=ROW_AFTER - 8.0 class="scan-row-label">{after_label}</text>
+                    {move || block_separators(algorithm.get(), before_count.get())}
+                    {move || shown.with(scan_arrows)}
+                    <For each=move || 0..before_count.get() key=|i| *i let:i>
+                        {scan_node(i, false)}
+                    </For>
+                    <For each=move || 0..after_count.get() key=|i| *i let:i>
+                        {scan_node(i, true)}
+                    </For>
+                </svg>
+            </div>
+        }
     };
 
     // One keyed row per step t: changing n adds or removes rows, the others update in place
