@@ -12,8 +12,8 @@ use leptos::prelude::*;
 use ndarray::Array2;
 
 use crate::core::error::CoreResult;
-use crate::core::models::family::ModelParams;
-use crate::core::models::{mamba, transformer};
+use crate::core::models::family::{InfluencePlan, ModelParams};
+use crate::core::models::mamba;
 use crate::ui::state::Shared;
 
 /// Work done per slice before yielding, in milliseconds: under one 16.7 ms frame. A slice
@@ -116,21 +116,18 @@ pub fn start(
         out.set(state);
         return;
     }
-    // Attention's forward pass and layer Jacobians are computed once per job (the plan), not
-    // once per call; the other families' set-up is cheap.
-    let plan = RefCell::new(None::<transformer::InfluencePlan>);
-    let columns: Columns = Box::new(move |range| match &*params {
-        ModelParams::Transformer(p) => {
-            let mut slot = plan.borrow_mut();
-            let made = match slot.take() {
-                Some(made) => made,
-                None => transformer::InfluencePlan::new(p, x.view())?,
-            };
-            let columns = made.columns(p, x.view(), range);
-            *slot = Some(made);
-            columns
-        }
-        other => other.influence_columns(x.view(), range),
+    // What every column shares (attention's forward pass and layer Jacobians, Mamba's forward
+    // values) is computed once per job, in its first call, not once per call.
+    let plan = RefCell::new(None::<InfluencePlan>);
+    let columns: Columns = Box::new(move |range| {
+        let mut slot = plan.borrow_mut();
+        let made = match slot.take() {
+            Some(made) => made,
+            None => params.influence_plan(x.view())?,
+        };
+        let columns = params.planned_influence_columns(&made, x.view(), range);
+        *slot = Some(made);
+        columns
     });
     start_columns(len, columns, out, generation);
 }

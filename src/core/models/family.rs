@@ -5,7 +5,7 @@ use std::ops::Range;
 use ndarray::{Array2, ArrayView2};
 
 use super::{cnn, linear_rnn, mamba, rnn, s4d, transformer, Cost};
-use crate::core::error::CoreResult;
+use crate::core::error::{CoreError, CoreResult};
 
 /// A model family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -193,6 +193,43 @@ impl ModelParams {
         each_family!(self, ModelParams, |m, p| m::influence_columns(p, x, inputs))
     }
 
+    /// What every column of the influence on `x` shares, computed once: the forward pass and
+    /// layer Jacobians for attention, the forward values and derivative factors for Mamba;
+    /// nothing for the other families, whose columns need only a cheap forward pass.
+    pub fn influence_plan(&self, x: ArrayView2<f32>) -> CoreResult<InfluencePlan> {
+        Ok(match self {
+            ModelParams::Transformer(p) => {
+                InfluencePlan::Transformer(transformer::InfluencePlan::new(p, x)?)
+            }
+            ModelParams::Mamba(p) => InfluencePlan::Mamba(mamba::InfluencePlan::new(p, x)?),
+            _ => InfluencePlan::None,
+        })
+    }
+
+    /// Influence columns `inputs` (as [`Self::influence_columns`]) read from `plan`, which must
+    /// come from [`Self::influence_plan`] with these weights and this `x`. Errors: as
+    /// `influence_columns`, or a plan of another family or shape.
+    pub fn planned_influence_columns(
+        &self,
+        plan: &InfluencePlan,
+        x: ArrayView2<f32>,
+        inputs: Range<usize>,
+    ) -> CoreResult<Array2<f32>> {
+        match (self, plan) {
+            (ModelParams::Transformer(p), InfluencePlan::Transformer(plan)) => {
+                plan.columns(p, x, inputs)
+            }
+            (ModelParams::Mamba(p), InfluencePlan::Mamba(plan)) => plan.columns(p, x, inputs),
+            (ModelParams::Transformer(_) | ModelParams::Mamba(_), _) => {
+                Err(CoreError::Invalid(format!(
+                    "an influence plan of another family used with {}",
+                    self.family().name()
+                )))
+            }
+            (_, _) => self.influence_columns(x, inputs),
+        }
+    }
+
     /// The whole influence matrix `[L, L]`.
     pub fn influence(&self, x: ArrayView2<f32>) -> CoreResult<Array2<f32>> {
         each_family!(self, ModelParams, |m, p| m::influence(p, x))
@@ -209,6 +246,15 @@ impl ModelParams {
             ModelParams::Mamba(_) => Family::Mamba,
         }
     }
+}
+
+/// See [`ModelParams::influence_plan`].
+#[allow(clippy::large_enum_variant)] // one plan per influence job
+pub enum InfluencePlan {
+    Transformer(transformer::InfluencePlan),
+    Mamba(mamba::InfluencePlan),
+    /// The family's columns are computed directly.
+    None,
 }
 
 /// A forward pass with its step trace, of any family.
@@ -248,5 +294,54 @@ impl ModelRun {
             ModelRun::S4d(r) => &r.y,
             ModelRun::Mamba(r) => &r.y,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::rng::{rng_for, uniform_vector};
+
+    /// A plan serves column ranges in any order and gives the family's own influence matrix;
+    /// a plan of another family is refused.
+    #[test]
+    fn planned_columns_assemble_the_influence_of_every_family() {
+        let (len, d) = (7, 4);
+        let x = uniform_vector(&mut rng_for(5, "x"), len * d, -1.0, 1.0)
+            .into_shape_with_order((len, d))
+            .unwrap();
+        let mut plans = Vec::new();
+        for family in Family::ALL {
+            let params = ModelConfig::default_for(family).init(d, 3).unwrap();
+            let whole = params.influence(x.view()).unwrap();
+            let plan = params.influence_plan(x.view()).unwrap();
+            let mut pieces = Array2::<f32>::zeros((len, len));
+            for range in [4..7, 0..2, 2..4] {
+                let cols = params
+                    .planned_influence_columns(&plan, x.view(), range.clone())
+                    .unwrap();
+                for (k, j) in range.enumerate() {
+                    pieces.column_mut(j).assign(&cols.column(k));
+                }
+            }
+            for ((i, j), &want) in whole.indexed_iter() {
+                let got = pieces[[i, j]];
+                assert!(
+                    (got - want).abs() <= 1e-5 * (1.0 + want.abs()),
+                    "{family:?} I[{i},{j}] {got} vs {want}"
+                );
+            }
+            plans.push((params, plan));
+        }
+        let transformer = &plans[1];
+        let mamba = &plans[5];
+        assert!(mamba
+            .0
+            .planned_influence_columns(&transformer.1, x.view(), 0..1)
+            .is_err());
+        assert!(transformer
+            .0
+            .planned_influence_columns(&mamba.1, x.view(), 0..1)
+            .is_err());
     }
 }

@@ -694,7 +694,7 @@ impl Params {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Dims {
     l: usize,
     dm: usize,
@@ -1001,17 +1001,7 @@ pub fn influence_columns(
     x: ArrayView2<f32>,
     inputs: std::ops::Range<usize>,
 ) -> CoreResult<Array2<f32>> {
-    let dims = check_input(params, x)?;
-    check_columns(&inputs, dims.l)?;
-    let ctx = TangentContext::new(params, dims, x);
-    let mut out = Array2::zeros((dims.l, inputs.len()));
-    for (col, j) in inputs.enumerate() {
-        let blocks = ctx.jacobian_from(j); // [(L−j)·d_model, d_model]
-        for (w, block) in blocks.axis_chunks_iter(Axis(0), dims.dm).enumerate() {
-            out[[j + w, col]] = block.iter().map(|v| v * v).sum::<f32>().sqrt();
-        }
-    }
-    Ok(out)
+    InfluencePlan::new(params, x)?.columns(params, x, inputs)
 }
 
 /// Whole influence matrix `[L, L]` = `influence_columns(0..L)`.
@@ -1045,9 +1035,11 @@ pub fn hidden_influence(params: &Params, x: ArrayView2<f32>) -> CoreResult<Array
     }))
 }
 
-/// Primal values and weights the tangent propagation needs.
-struct TangentContext<'p> {
-    params: &'p Params,
+/// The forward values and derivative factors every column of the influence needs
+/// (see [`influence_columns`]), computed once per input so that a caller filling the matrix
+/// a few columns at a time (the Flow view, in slices between frames) does not redo the forward
+/// pass per call.
+pub struct InfluencePlan {
     dims: Dims,
     p: Primal,
     states: Vec<f32>,            // [L, N, Di]
@@ -1059,8 +1051,41 @@ struct TangentContext<'p> {
     dt_weight: Array2<f32>,      // [R, Di]
 }
 
-impl<'p> TangentContext<'p> {
-    fn new(params: &'p Params, dims: Dims, x: ArrayView2<f32>) -> Self {
+impl InfluencePlan {
+    /// The plan for `params` on `x`. Errors: the input checks of [`forward`].
+    pub fn new(params: &Params, x: ArrayView2<f32>) -> CoreResult<Self> {
+        let dims = check_input(params, x)?;
+        Ok(Self::checked(params, dims, x))
+    }
+
+    /// Columns `inputs` of the influence `[L, inputs.len()]` (as [`influence_columns`]), for
+    /// the `params` and `x` the plan was made from. Errors: a range outside `0..L`, an input or
+    /// weights of another shape than the plan's.
+    pub fn columns(
+        &self,
+        params: &Params,
+        x: ArrayView2<f32>,
+        inputs: std::ops::Range<usize>,
+    ) -> CoreResult<Array2<f32>> {
+        let dims = check_input(params, x)?;
+        if dims != self.dims {
+            return Err(CoreError::Invalid(format!(
+                "influence plan made for {:?}, used with {dims:?}",
+                self.dims
+            )));
+        }
+        check_columns(&inputs, dims.l)?;
+        let mut out = Array2::zeros((dims.l, inputs.len()));
+        for (col, j) in inputs.enumerate() {
+            let blocks = self.jacobian_from(params, j); // [(L−j)·d_model, d_model]
+            for (w, block) in blocks.axis_chunks_iter(Axis(0), dims.dm).enumerate() {
+                out[[j + w, col]] = block.iter().map(|v| v * v).sum::<f32>().sqrt();
+            }
+        }
+        Ok(out)
+    }
+
+    fn checked(params: &Params, dims: Dims, x: ArrayView2<f32>) -> Self {
         let p = primal(params, dims, x, None, true);
         let sd = ScanDims {
             l: dims.l,
@@ -1069,8 +1094,7 @@ impl<'p> TangentContext<'p> {
         };
         let states = p.states.clone().unwrap_or_default();
         let a_bar = decay_table(sd, &p.delta, &p.a_nd);
-        TangentContext {
-            params,
+        InfluencePlan {
             dims,
             silu_conv_grad: p.conv.mapv(silu_grad),
             softplus_grad: p.delta_pre.mapv(softplus_grad),
@@ -1085,11 +1109,10 @@ impl<'p> TangentContext<'p> {
 
     /// Jacobian blocks for input position j: row (w·d_model + k) holds ∂y_{j+w}/∂x_j[k]
     /// (over the d_model outputs), w = 0..L−j. Shape `[(L−j)·d_model, d_model]`.
-    fn jacobian_from(&self, j: usize) -> Array2<f32> {
+    fn jacobian_from(&self, prm: &Params, j: usize) -> Array2<f32> {
         let Dims {
             l, dm, di, n, k, ..
         } = self.dims;
-        let prm = self.params;
         let p = &self.p;
         let nd = n * di;
         let tn = dm; // number of tangents
@@ -1662,6 +1685,34 @@ mod tests {
         jac
     }
 
+    #[test]
+    fn one_plan_serves_every_column_range_and_matches_finite_differences() {
+        let p = Params::init(&small_config(2, 3, 3, 0.0, 2.0), 3, 11).unwrap();
+        let x = random_x(12, 6, 3, 1.5);
+        let plan = InfluencePlan::new(&p, x.view()).unwrap();
+        let fd = fd_jacobian(&p, &x);
+        // Reused across calls in any order, as the Flow view's slices do.
+        for range in [3..6, 0..1, 1..3, 4..4] {
+            let cols = plan.columns(&p, x.view(), range.clone()).unwrap();
+            for (k, j) in range.enumerate() {
+                for i in 0..6 {
+                    let want = fd[i][j].iter().map(|v| v * v).sum::<f64>().sqrt();
+                    let ours = f64::from(cols[[i, k]]);
+                    assert!(
+                        (ours - want).abs() <= 2e-4 * (1.0 + want),
+                        "I[{i},{j}] {ours} vs FD {want}"
+                    );
+                }
+            }
+        }
+        // A plan for another sentence length or other weights' shape is refused, not misread.
+        let longer = random_x(13, 7, 3, 1.5);
+        assert!(plan.columns(&p, longer.view(), 0..1).is_err());
+        let wider = Params::init(&small_config(1, 3, 3, 0.0, 2.0), 3, 11).unwrap();
+        assert!(plan.columns(&wider, x.view(), 0..1).is_err());
+        assert!(plan.columns(&p, x.view(), 5..7).is_err());
+    }
+
     fn small_config(expand: usize, n: usize, k: usize, shift: f32, sel: f32) -> Config {
         Config {
             expand,
@@ -1707,9 +1758,9 @@ mod tests {
             let dims = check_input(&p, x.view())
                 .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
             let fd = fd_jacobian(&p, &x);
-            let ctx = TangentContext::new(&p, dims, x.view());
+            let plan = InfluencePlan::checked(&p, dims, x.view());
             for j in 0..l {
-                let blocks = ctx.jacobian_from(j);
+                let blocks = plan.jacobian_from(&p, j);
                 for i in j..l {
                     for kin in 0..dm {
                         for m in 0..dm {
