@@ -7,14 +7,14 @@ step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
 step "Lints (cargo clippy, warnings are errors)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown --lib --bins -- -D warnings
 
 step "Dependency licences and bans (offline, from cargo metadata)"
 node scripts/check-deps.mjs
 
-step "Native tests (cargo test)"
-cargo test
+step "Native tests (cargo test --workspace)"
+cargo test --workspace
 
 step "Component tests in headless Chromium (wasm-bindgen-test)"
 export CHROMEDRIVER=/usr/bin/chromedriver

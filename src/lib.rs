@@ -2,7 +2,8 @@
 //!
 //! `core` computes (pure Rust, tested natively); `ui` draws what the core returns.
 
-pub mod core;
+/// The computations (the `seqmix-core` crate, `crates/core`), under the name the UI uses.
+pub use seqmix_core as core;
 pub mod ui;
 
 #[cfg(feature = "bench-exports")]

@@ -28,8 +28,8 @@ use ndarray::{Array1, Array2, Array3, ArrayView1, ArrayView2, Axis, Zip};
 use num_complex::Complex32;
 
 use super::{ceil_log2, Cost};
-use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
-use crate::core::rng::{normal_matrix, normal_vector, rng_for};
+use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
+use crate::rng::{normal_matrix, normal_vector, rng_for};
 
 /// Which diagonal A.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

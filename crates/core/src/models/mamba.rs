@@ -34,9 +34,9 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{ceil_log2, Cost};
-use crate::core::error::{check_columns, check_finite, check_range, CoreError, CoreResult};
-use crate::core::fast_math::exp_fast;
-use crate::core::rng::{rng_for, uniform_vector};
+use crate::error::{check_columns, check_finite, check_range, CoreError, CoreResult};
+use crate::fast_math::exp_fast;
+use crate::rng::{rng_for, uniform_vector};
 
 // ---------------------------------------------------------------------------------------------
 // Pinned selective-scan API

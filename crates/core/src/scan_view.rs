@@ -1,6 +1,6 @@
 //! Data preparation for the Scan view: where the `(a_t, b_t)` come from, parsing of edited
 //! values, the picture of one scan level, verification against the sequential recurrence, and
-//! the work/depth curves. Pure functions over [`crate::core::scan`], tested natively.
+//! the work/depth curves. Pure functions over [`crate::scan`], tested natively.
 //!
 //! Source of the sentence's coefficients: one real channel of a Mamba block run on the typed
 //! sentence (Gu & Dao 2023, Eqn (2a)): `h_t = Ā_t h_{t−1} + Δ_t B_t u_t` with
@@ -10,10 +10,10 @@
 
 use ndarray::ArrayView2;
 
-use crate::core::error::{CoreError, CoreResult};
-use crate::core::models::mamba;
-use crate::core::rng::rng_for;
-use crate::core::scan::{scan, Affine, Algorithm, CombineStep, Move, Phase, ScanRun, Span};
+use crate::error::{CoreError, CoreResult};
+use crate::models::mamba;
+use crate::rng::rng_for;
+use crate::scan::{scan, Affine, Algorithm, CombineStep, Move, Phase, ScanRun, Span};
 
 /// Largest n of the view.
 pub const MAX_N: usize = 64;
@@ -311,8 +311,8 @@ pub fn chart_ns() -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::scan::sequential_values;
-    use crate::core::tokens::{embed, tokenize};
+    use crate::scan::sequential_values;
+    use crate::tokens::{embed, tokenize};
 
     #[test]
     fn mamba_channel_rebuilds_the_states() {

@@ -28,8 +28,8 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, Array3, ArrayView2, Axis};
 
 use super::Cost;
-use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
-use crate::core::rng::{rng_for, uniform_vector};
+use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
+use crate::rng::{rng_for, uniform_vector};
 
 /// Point-wise non-linearity applied after each convolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -397,7 +397,7 @@ mod tests {
     }
 
     fn random_x(len: usize, d: usize, seed: u64) -> Array2<f32> {
-        crate::core::rng::normal_matrix(&mut rng_for(seed, "test/x"), len, d, 1.0)
+        crate::rng::normal_matrix(&mut rng_for(seed, "test/x"), len, d, 1.0)
     }
 
     /// Central finite differences of the forward pass, ‖·‖_F per block, in f32.

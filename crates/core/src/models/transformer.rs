@@ -29,9 +29,9 @@ use ndarray::{
 };
 
 use super::Cost;
-use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
-use crate::core::fast_math::exp_fast;
-use crate::core::rng::{normal_matrix, rng_for};
+use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
+use crate::fast_math::exp_fast;
+use crate::rng::{normal_matrix, rng_for};
 
 /// LayerNorm ε (PyTorch's default).
 const LN_EPS: f32 = 1e-5;

@@ -42,8 +42,8 @@
 
 use num_complex::Complex64;
 
-use crate::core::error::{check_range, CoreError, CoreResult};
-use crate::core::models::s4d;
+use crate::error::{check_range, CoreError, CoreResult};
+use crate::models::s4d;
 
 /// `exp(z) − 1` without cancellation for small |z| (`expm1` on the real part).
 fn expm1_c(z: Complex64) -> Complex64 {
@@ -802,7 +802,7 @@ pub fn recurrence_cost(states: usize, len: usize) -> KernelCost {
     KernelCost {
         multiplies: 2 * states * len,
         exponentials: states,
-        depth: len + crate::core::models::ceil_log2(states) as usize,
+        depth: len + crate::models::ceil_log2(states) as usize,
     }
 }
 
@@ -811,7 +811,7 @@ pub fn vandermonde_cost(states: usize, len: usize) -> KernelCost {
     KernelCost {
         multiplies: states * len + states,
         exponentials: states * len + states,
-        depth: 2 + crate::core::models::ceil_log2(states) as usize,
+        depth: 2 + crate::models::ceil_log2(states) as usize,
     }
 }
 

@@ -9,7 +9,7 @@
 
 use std::arch::x86_64::*;
 
-use crate::core::fast_math::{LN2_HI, LN2_LO, ROUND_MAGIC};
+use crate::fast_math::{LN2_HI, LN2_LO, ROUND_MAGIC};
 
 /// Eight lanes of `exp_fast`: relative error ≤ 2e-7 on [−87, 88], subnormal results down to
 /// ≈ −103.9, then 0; +inf from 89; NaN propagates.

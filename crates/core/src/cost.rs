@@ -9,8 +9,8 @@
 //! p = Σ (xᵢ − x̄)(yᵢ − ȳ) / Σ (xᵢ − x̄)²      xᵢ = ln nᵢ, yᵢ = ln tᵢ
 //! ```
 
-use crate::core::models::family::{Family, ModelConfig};
-use crate::core::models::Cost;
+use crate::models::family::{Family, ModelConfig};
+use crate::models::Cost;
 
 /// Width of every model in the Cost view and the benchmarks.
 pub const D_MODEL: usize = 16;

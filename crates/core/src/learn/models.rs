@@ -10,10 +10,10 @@ use ndarray::{s, Array1, Array2, Array3, Axis};
 use num_complex::Complex32;
 
 use super::tape::{Tape, Unary, Var};
-use crate::core::error::{CoreError, CoreResult};
-use crate::core::models::family::{Family, ModelConfig, ModelParams};
-use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
-use crate::core::rng::{normal_matrix, rng_for};
+use crate::error::{CoreError, CoreResult};
+use crate::models::family::{Family, ModelConfig, ModelParams};
+use crate::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
+use crate::rng::{normal_matrix, rng_for};
 
 /// The configuration and width trained for `family`, chosen so every model has ≈ 2–5 k
 /// parameters with a 16-token vocabulary (the counts are shown in the view).

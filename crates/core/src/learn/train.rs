@@ -12,8 +12,8 @@ use ndarray::{Array2, Axis};
 use super::models::{project, Trainable, HEAD_LEAVES};
 use super::tape::Tape;
 use super::tasks::{batch_from, Batch, Task, BATCH};
-use crate::core::error::CoreResult;
-use crate::core::models::family::Family;
+use crate::error::CoreResult;
+use crate::models::family::Family;
 
 /// Adam step size.
 pub const LEARNING_RATE: f32 = 3e-3;

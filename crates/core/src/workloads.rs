@@ -66,7 +66,7 @@ impl ScanWorkload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::models::mamba::selective_scan;
+    use crate::models::mamba::selective_scan;
 
     #[test]
     fn reference_scan_has_the_issue_shape_and_runs() {

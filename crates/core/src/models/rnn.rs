@@ -26,8 +26,8 @@ use ndarray::{s, Array1, Array2, ArrayView2, Axis};
 use num_complex::Complex64;
 
 use super::Cost;
-use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
-use crate::core::rng::{normal_matrix, rng_for, uniform_vector};
+use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
+use crate::rng::{normal_matrix, rng_for, uniform_vector};
 
 /// RNN hyper-parameters. Ranges: hidden 2–32, spectral radius 0.1–2.0.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,8 +7,8 @@ use super::models::{block, learn_config, Trainable, HEAD_LEAVES};
 use super::tape::{Tape, Unary};
 use super::tasks::{batch, Task};
 use super::train::{loss_and_gradients, score, Settings, Training};
-use crate::core::models::family::Family;
-use crate::core::rng::{normal_matrix, rng_for};
+use crate::models::family::Family;
+use crate::rng::{normal_matrix, rng_for};
 
 /// The differentiable block equals the family's `forward` on the family's own initial
 /// weights, for three sequences laid out time-major at once.
@@ -266,7 +266,7 @@ fn check_op(name: &str, inputs: &[Array2<f32>], build: &dyn Fn(&mut Tape, &[usiz
 }
 
 fn uniform(rows: usize, cols: usize, lo: f32, hi: f32, salt: u64) -> Array2<f32> {
-    crate::core::rng::uniform_vector(&mut rng_for(salt, "op-input"), rows * cols, lo, hi)
+    crate::rng::uniform_vector(&mut rng_for(salt, "op-input"), rows * cols, lo, hi)
         .into_shape_with_order((rows, cols))
         .expect("shape")
 }
@@ -461,7 +461,7 @@ fn tape_influence_row_matches_forward_mode_and_finite_differences() {
 fn tape_influence_refuses_weights_of_another_layout() {
     use super::influence::influence_row;
     let (config, d) = learn_config(Family::Cnn);
-    let other = crate::core::models::family::ModelConfig::default_for(Family::Rnn)
+    let other = crate::models::family::ModelConfig::default_for(Family::Rnn)
         .init(d, 1)
         .expect("valid config");
     let x = Array2::zeros((4, d));

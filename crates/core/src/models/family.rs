@@ -5,7 +5,7 @@ use std::ops::Range;
 use ndarray::{Array2, ArrayView2};
 
 use super::{cnn, linear_rnn, mamba, rnn, s4d, transformer, Cost};
-use crate::core::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult};
 
 /// A model family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -300,7 +300,7 @@ impl ModelRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::{rng_for, uniform_vector};
+    use crate::rng::{rng_for, uniform_vector};
 
     /// A plan serves column ranges in any order and gives the family's own influence matrix;
     /// a plan of another family is refused.

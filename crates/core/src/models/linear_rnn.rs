@@ -12,7 +12,7 @@
 //! (Hendrycks & Gimpel 2016), so its derivative has a closed form.
 //!
 //! Because (1a) is linear, it runs either sequentially or through the parallel scans of
-//! [`crate::core::scan`] (one complex scan per state, `a_t = λ_n`, `b_t = (B x_t)_n`), with the
+//! [`crate::scan`] (one complex scan per state, `a_t = λ_n`, `b_t = (B x_t)_n`), with the
 //! same result. The influence is exact and in closed form:
 //! `∂y_i/∂x_j = J_MLP(z_i) · Re(C diag(λ^{i−j}) B)` for `j ≤ i` and 0 otherwise.
 
@@ -22,9 +22,9 @@ use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 use num_complex::Complex32;
 
 use super::{ceil_log2, Cost};
-use crate::core::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
-use crate::core::rng::{normal_matrix, normal_vector, rng_for, uniform_vector};
-use crate::core::scan::{scan, Algorithm};
+use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
+use crate::rng::{normal_matrix, normal_vector, rng_for, uniform_vector};
+use crate::scan::{scan, Algorithm};
 
 /// Hyper-parameters (d_model is passed separately, range 2–32).
 #[derive(Debug, Clone, PartialEq)]

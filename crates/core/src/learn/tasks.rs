@@ -19,7 +19,7 @@
 use rand::seq::index::sample;
 use rand::Rng;
 
-use crate::core::rng::rng_for;
+use crate::rng::rng_for;
 
 /// Which task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -18,8 +18,8 @@
 
 use ndarray::{Array2, Array3, ArrayView1, ArrayView2};
 
-use crate::core::error::{check_columns, CoreResult};
-use crate::core::models::{cnn, linear_rnn, mamba, s4d};
+use crate::error::{check_columns, CoreResult};
+use crate::models::{cnn, linear_rnn, mamba, s4d};
 
 /// One row of an influence matrix by distance: `f[k] = influence[i, i − k]`, k = 0..=i.
 /// Empty when `i` is outside the matrix.
@@ -346,7 +346,7 @@ pub fn mamba_influence_with_delta_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rng::{normal_matrix, rng_for};
+    use crate::rng::{normal_matrix, rng_for};
     use approx::assert_abs_diff_eq;
     use ndarray::{array, Array1};
     use num_complex::Complex32;

@@ -12,8 +12,8 @@ use ndarray::{Array2, ArrayView2};
 
 use super::models::{block, family_leaves};
 use super::tape::Tape;
-use crate::core::error::{CoreError, CoreResult};
-use crate::core::models::family::{ModelConfig, ModelParams};
+use crate::error::{CoreError, CoreResult};
+use crate::models::family::{ModelConfig, ModelParams};
 
 /// Row `i` of the influence of `params` (built from `config`, e.g. the Learn view's
 /// `learn_config`) on `x` `[L, d_model]`: `[I[i, 0], …, I[i, i]]` (later inputs cannot reach a

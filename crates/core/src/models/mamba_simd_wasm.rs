@@ -11,7 +11,7 @@
 
 use core::arch::wasm32::*;
 
-use crate::core::fast_math::{exp_fast, LN2_HI, LN2_LO, ROUND_MAGIC};
+use crate::fast_math::{exp_fast, LN2_HI, LN2_LO, ROUND_MAGIC};
 
 /// The constants of [`exp4`], as vectors.
 ///
