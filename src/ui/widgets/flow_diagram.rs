@@ -71,6 +71,91 @@ impl DiagramFrame {
     }
 }
 
+/// The edges of `f` as SVG `<path>` elements.
+fn edges_markup(f: &DiagramFrame) -> String {
+    use std::fmt::Write;
+    let rows = f.rows.len();
+    let mut out = String::with_capacity(f.edges.len() * 110);
+    for &FlowEdge {
+        from: (r0, p0),
+        to: (r1, p1),
+        weight: w,
+    } in &f.edges
+    {
+        let (x0, y0, x1, y1) = (x_of(p0), y_of(r0, rows), x_of(p1), y_of(r1, rows));
+        let w = if w.is_finite() {
+            w.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let _ = write!(out, r#"<path class="flow-edge" d="M{x0},{y0} "#);
+        // A same-row edge (the recurrent chain) bends upward so it stays visible.
+        let _ = if r0 == r1 {
+            write!(out, "Q{},{} ", (x0 + x1) / 2.0, y0 - 18.0)
+        } else {
+            write!(out, "L")
+        };
+        let _ = write!(
+            out,
+            r#"{x1},{y1}" stroke-opacity="{:.3}" stroke-width="{:.2}"></path>"#,
+            0.15 + 0.85 * w,
+            0.6 + 2.4 * w
+        );
+    }
+    out
+}
+
+/// The nodes of `f` as SVG `<circle>` elements, one per (row, position), with `data-row`,
+/// `data-pos` and `data-reached` for the click handler and tests.
+fn nodes_markup(f: &DiagramFrame) -> String {
+    use std::fmt::Write;
+    let rows = f.rows.len();
+    let mut out = String::with_capacity(rows * f.len * 110);
+    for r in 0..rows {
+        for p in 0..f.len {
+            let computed = f
+                .computed
+                .get(r)
+                .and_then(|row| row.get(p))
+                .copied()
+                .unwrap_or(false);
+            let reached = f
+                .reached
+                .get(r)
+                .and_then(|row| row.get(p))
+                .copied()
+                .unwrap_or(false);
+            let class = match (computed, reached) {
+                (false, _) => "flow-node pending",
+                (true, true) => "flow-node reached",
+                (true, false) => "flow-node",
+            };
+            let _ = write!(
+                out,
+                r#"<circle class="{class}" cx="{}" cy="{}" r="6""#,
+                x_of(p),
+                y_of(r, rows)
+            );
+            let strength = (r == 1)
+                .then(|| f.strength.as_ref().and_then(|s| s.get(p).copied()))
+                .flatten()
+                .filter(|s| s.is_finite());
+            if let Some(s) = strength {
+                let _ = write!(
+                    out,
+                    r#" fill-opacity="{:.3}""#,
+                    0.15 + 0.85 * s.clamp(0.0, 1.0)
+                );
+            }
+            let _ = write!(
+                out,
+                r#" data-row="{r}" data-pos="{p}" data-reached="{reached}"></circle>"#
+            );
+        }
+    }
+    out
+}
+
 fn x_of(pos: usize) -> f64 {
     DX * (pos as f64 + 0.5)
 }
@@ -93,55 +178,19 @@ pub fn FlowDiagramView(
     /// `data-testid` of the svg.
     test_id: &'static str,
 ) -> impl IntoView {
-    let body = move || {
+    // Edges and nodes are written as one SVG string each and parsed by the browser: hundreds
+    // of elements built one attribute call at a time took a frame of their own at L = 64.
+    // The strings hold only numbers and fixed class names (no user text).
+    let edges = move || frame.with(edges_markup);
+    let nodes = move || frame.with(nodes_markup);
+    let labels = move || {
         frame.with(|f| {
             let rows = f.rows.len();
-            let edges = f
-                .edges
-                .iter()
-                .map(|&FlowEdge { from: (r0, p0), to: (r1, p1), weight: w }| {
-                    let (x0, y0, x1, y1) = (x_of(p0), y_of(r0, rows), x_of(p1), y_of(r1, rows));
-                    // A same-row edge (the recurrent chain) bends upward so it stays visible.
-                    let path = if r0 == r1 {
-                        format!("M{x0},{y0} Q{},{} {x1},{y1}", (x0 + x1) / 2.0, y0 - 18.0)
-                    } else {
-                        format!("M{x0},{y0} L{x1},{y1}")
-                    };
-                    let w = if w.is_finite() { w.clamp(0.0, 1.0) } else { 0.0 };
-                    view! {
-                        <path class="flow-edge" d=path stroke-opacity=format!("{:.3}", 0.15 + 0.85 * w)
-                            stroke-width=format!("{:.2}", 0.6 + 2.4 * w) />
-                    }
-                })
-                .collect_view();
-            let nodes = (0..rows)
-                .flat_map(|r| (0..f.len).map(move |p| (r, p)))
-                .map(|(r, p)| {
-                    let computed = f.computed[r][p];
-                    let reached = f.reached[r][p];
-                    let strength = (r == 1).then(|| f.strength.as_ref().and_then(|s| s.get(p).copied())).flatten();
-                    let class = match (computed, reached) {
-                        (false, _) => "flow-node pending",
-                        (true, true) => "flow-node reached",
-                        (true, false) => "flow-node",
-                    };
-                    let opacity = strength
-                        .filter(|s| s.is_finite())
-                        .map(|s| format!("{:.3}", 0.15 + 0.85 * s.clamp(0.0, 1.0)));
-                    // No listener per node: one click handler on the <svg> reads data-pos.
-                    view! {
-                        <circle class=class cx=x_of(p) cy=y_of(r, rows) r="6" fill-opacity=opacity
-                            data-row=r data-pos=p data-reached=if reached { "true" } else { "false" } />
-                    }
-                })
-                .collect_view();
-            let labels = f
-                .rows
+            f.rows
                 .iter()
                 .enumerate()
                 .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{core_label(label, lang())}</text> })
-                .collect_view();
-            (edges, nodes, labels)
+                .collect_view()
         })
     };
     let token_labels = move || {
@@ -196,8 +245,73 @@ pub fn FlowDiagramView(
             })
             viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
             style=move || { let (w, _) = size(); format!("max-width: {}px", w.max(320.0) * 1.6) }>
-            {body}
+            <g class="flow-edges" inner_html=edges></g>
+            // No listener per node: one click handler on the <svg> reads data-pos.
+            <g class="flow-nodes" inner_html=nodes></g>
+            {labels}
             {token_labels}
         </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame() -> DiagramFrame {
+        DiagramFrame {
+            len: 3,
+            rows: vec!["tokens".into(), "layer 1".into()],
+            edges: vec![
+                FlowEdge {
+                    from: (0, 0),
+                    to: (1, 2),
+                    weight: 1.0,
+                },
+                FlowEdge {
+                    from: (1, 0),
+                    to: (1, 1),
+                    weight: f32::NAN,
+                },
+            ],
+            computed: vec![vec![true; 3], vec![true, true, false]],
+            reached: vec![vec![true, false, false], vec![true, false, false]],
+            strength: Some(vec![0.0, 1.0, f32::INFINITY]),
+            label: String::new(),
+        }
+    }
+
+    #[test]
+    fn one_circle_per_node_with_its_state() {
+        let markup = nodes_markup(&frame());
+        assert_eq!(markup.matches("<circle ").count(), 6);
+        // Row 1 is drawn above row 0: y = 56·(rows − 1 − row) + 18.
+        assert!(markup.contains(r#"<circle class="flow-node reached" cx="15" cy="74" r="6" data-row="0" data-pos="0" data-reached="true">"#), "{markup}");
+        assert!(markup.contains(r#"<circle class="flow-node pending" cx="75" cy="18" r="6" data-row="1" data-pos="2" data-reached="false">"#), "{markup}");
+        // Strength s → opacity 0.15 + 0.85·s on row 1 only; a non-finite strength draws none.
+        assert!(
+            markup.contains(r#"cx="15" cy="18" r="6" fill-opacity="0.150""#),
+            "{markup}"
+        );
+        assert!(
+            markup.contains(r#"cx="45" cy="18" r="6" fill-opacity="1.000""#),
+            "{markup}"
+        );
+        assert_eq!(markup.matches("fill-opacity").count(), 2);
+    }
+
+    #[test]
+    fn edges_are_lines_between_rows_and_arcs_within_a_row() {
+        let markup = edges_markup(&frame());
+        assert_eq!(markup.matches("<path ").count(), 2);
+        assert!(
+            markup.contains(r#"d="M15,74 L75,18" stroke-opacity="1.000" stroke-width="3.00""#),
+            "{markup}"
+        );
+        // Same row: a quadratic bend 18 units above; a NaN weight is drawn as the weakest.
+        assert!(
+            markup.contains(r#"d="M15,18 Q30,0 45,18" stroke-opacity="0.150" stroke-width="0.60""#),
+            "{markup}"
+        );
     }
 }
