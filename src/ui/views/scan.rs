@@ -230,41 +230,87 @@ fn scan_caption(p: &Picture, lang: Lang) -> String {
     caption
 }
 
-/// The arrows of the level shown: two per combine (earlier and later operand), one per move.
-fn scan_arrows(p: &Picture) -> Vec<impl IntoView> {
-    let arrow = |from: usize, to: usize, shift: f64, class: &'static str| {
-        let x1 = x_of(from) + NODE_W / 2.0 + shift * 0.6;
-        let x2 = x_of(to) + NODE_W / 2.0 + shift;
-        let y1 = ROW_BEFORE + NODE_H;
-        let y2 = ROW_AFTER - 3.0;
-        view! {
-            <line class=class x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#scan-arrow)"></line>
+/// The level diagram's nodes, arrows and block edges as one SVG string, parsed by the browser
+/// in one call (hundreds of elements built one attribute call at a time cost a frame of their
+/// own when n changes). Text is escaped; it holds numbers, span notation and "pad".
+fn diagram_markup(p: &Picture, algorithm: Algorithm, lang: Lang) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity((p.before.len() + p.after.len()) * 400);
+    // Vertical lines between the chunked scan's blocks.
+    if let Algorithm::Chunked { block } = algorithm {
+        let count = p.before.len();
+        if block > 0 && block < count {
+            for k in 1..count.div_ceil(block) {
+                let x = 4.0 + (k * block) as f64 * PITCH;
+                let _ = write!(
+                    out,
+                    r#"<line class="scan-block-edge" x1="{x}" y1="4" x2="{x}" y2="{}"></line>"#,
+                    SVG_H - 4.0
+                );
+            }
         }
+    }
+    // Arrows of the level shown: two per combine (earlier and later operand), one per move.
+    let mut arrow = |from: usize, to: usize, shift: f64, class: &str| {
+        let _ = write!(
+            out,
+            r#"<line class="{class}" x1="{}" y1="{}" x2="{}" y2="{}" marker-end="url(#scan-arrow)"></line>"#,
+            x_of(from) + NODE_W / 2.0 + shift * 0.6,
+            ROW_BEFORE + NODE_H,
+            x_of(to) + NODE_W / 2.0 + shift,
+            ROW_AFTER - 3.0
+        );
     };
-    let mut arrows = Vec::new();
     for c in &p.combines {
-        arrows.push(arrow(c.earlier.node, c.dest, -9.0, "scan-arrow-earlier"));
-        arrows.push(arrow(c.later.node, c.dest, 9.0, "scan-arrow-later"));
+        arrow(c.earlier.node, c.dest, -9.0, "scan-arrow-earlier");
+        arrow(c.later.node, c.dest, 9.0, "scan-arrow-later");
     }
     for m in &p.moves {
         if let Some(f) = m.from {
-            arrows.push(arrow(f, m.to, 0.0, "scan-arrow-move"));
+            arrow(f, m.to, 0.0, "scan-arrow-move");
         }
     }
-    arrows
+    for (row, nodes, y) in [
+        ("before", &p.before, ROW_BEFORE),
+        ("after", &p.after, ROW_AFTER),
+    ] {
+        for (i, nv) in nodes.iter().enumerate() {
+            let range_attr = span_label(nv.span, nv.padding);
+            // "pad" is the core's word for a padding node; the rest ([j..i], ∅) is notation.
+            let range = if range_attr == "pad" {
+                lang.pick("pad", "relleno").to_string()
+            } else {
+                range_attr.clone()
+            };
+            let (x, mid) = (x_of(i), x_of(i) + NODE_W / 2.0);
+            let _ = write!(
+                out,
+                r#"<g class="scan-node{}{}{}" data-i="{i}" data-row="{row}" data-range="{}"><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="4"></rect><text x="{mid}" y="{}" class="scan-range">{}</text><text x="{mid}" y="{}">a {}</text><text x="{mid}" y="{}">b {}</text></g>"#,
+                if nv.changed { " scan-changed" } else { "" },
+                if nv.padding { " scan-pad" } else { "" },
+                if row == "after" && !nv.changed {
+                    " scan-same"
+                } else {
+                    ""
+                },
+                escape(&range_attr),
+                y + 14.0,
+                escape(&range),
+                y + 29.0,
+                escape(&display_number(nv.value.a)),
+                y + 43.0,
+                escape(&display_number(nv.value.b)),
+            );
+        }
+    }
+    out
 }
 
-/// Vertical lines between the chunked scan's blocks (none for the other algorithms).
-fn block_separators(algorithm: Algorithm, count: usize) -> Vec<impl IntoView> {
-    match algorithm {
-        Algorithm::Chunked { block } if block > 0 && block < count => (1..count.div_ceil(block))
-            .map(|k| {
-                let x = 4.0 + (k * block) as f64 * PITCH;
-                view! { <line class="scan-block-edge" x1=x y1="4" x2=x y2=SVG_H - 4.0></line> }
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+/// `text` safe inside SVG markup, as text or an attribute value.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
 }
 
 fn json(values: &[f32]) -> String {
@@ -714,67 +760,8 @@ pub fn ScanView() -> impl IntoView {
         )
     };
 
-    // One keyed `<g>` per node and row: a change of n adds or removes nodes at the end and the
-    // others update their text in place, so the browser lays out and paints only what changed
-    // (rebuilding every node's three SVG texts per change cost more than a frame at n = 48).
     let before_count = Memo::new(move |_| shown.with(|p| p.before.len()));
     let after_count = Memo::new(move |_| shown.with(|p| p.after.len()));
-    let scan_node = move |i: usize, after: bool| {
-        let y = if after { ROW_AFTER } else { ROW_BEFORE };
-        let x = x_of(i);
-        let node = move || {
-            shown.with(|p| {
-                let row = if after { &p.after } else { &p.before };
-                row.get(i).copied()
-            })
-        };
-        let class = move || {
-            node().map_or_else(String::new, |nv| {
-                format!(
-                    "scan-node{}{}{}",
-                    if nv.changed { " scan-changed" } else { "" },
-                    if nv.padding { " scan-pad" } else { "" },
-                    if after && !nv.changed {
-                        " scan-same"
-                    } else {
-                        ""
-                    },
-                )
-            })
-        };
-        let range_attr = move || {
-            node()
-                .map(|nv| span_label(nv.span, nv.padding))
-                .unwrap_or_default()
-        };
-        // "pad" is the core's word for a padding node; the rest ([j..i], ∅) is notation.
-        let range = move || {
-            let label = range_attr();
-            if label == "pad" {
-                lang().pick("pad", "relleno").to_string()
-            } else {
-                label
-            }
-        };
-        let a = move || {
-            node()
-                .map(|nv| format!("a {}", display_number(nv.value.a)))
-                .unwrap_or_default()
-        };
-        let b = move || {
-            node()
-                .map(|nv| format!("b {}", display_number(nv.value.b)))
-                .unwrap_or_default()
-        };
-        view! {
-            <g class=class data-i=i data-row=if after { "after" } else { "before" } data-range=range_attr>
-                <rect x=x y=y width=NODE_W height=NODE_H rx="4"></rect>
-                <text x=x + NODE_W / 2.0 y=y + 14.0 class="scan-range">{range}</text>
-                <text x=x + NODE_W / 2.0 y=y + 29.0>{a}</text>
-                <text x=x + NODE_W / 2.0 y=y + 43.0>{b}</text>
-            </g>
-        }
-    };
 
     let svg = move || {
         let lang = lang();
@@ -798,14 +785,7 @@ pub fn ScanView() -> impl IntoView {
                     </defs>
                     <text x="4" y="20" class="scan-row-label">{lang.pick("before", "antes")}</text>
                     <text x="4" y=ROW_AFTER - 8.0 class="scan-row-label">{after_label}</text>
-                    {move || block_separators(algorithm.get(), before_count.get())}
-                    {move || shown.with(scan_arrows)}
-                    <For each=move || 0..before_count.get() key=|i| *i let:i>
-                        {scan_node(i, false)}
-                    </For>
-                    <For each=move || 0..after_count.get() key=|i| *i let:i>
-                        {scan_node(i, true)}
-                    </For>
+                    <g inner_html=move || shown.with(|p| diagram_markup(p, algorithm.get(), lang))></g>
                 </svg>
             </div>
         }
@@ -1053,5 +1033,55 @@ pub fn ScanView() -> impl IntoView {
             {tanh_panel}
             <p class="scan-how">{t("How to read this: solid, the true tanh recurrence h_t; dashed, what the scan pattern produces; one point per step t.", "Cómo leerlo: continua, la recurrencia tanh verdadera h_t; discontinua, lo que produce el patrón del scan; un punto por paso t.")}</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hillis–Steele on 4 steps, first level (stride 1): nodes 1, 2, 3 each combine their left
+    /// neighbour (earlier) with themselves (later), node 0 is copied.
+    #[test]
+    fn the_first_hillis_steele_level_draws_three_combines_and_eight_nodes() {
+        let (a, b) = ([0.5f32, 2.0, -1.0, 0.25], [1.0f32, -2.0, 3.0, 0.5]);
+        let run = scan(Algorithm::HillisSteele, &a, &b, true);
+        let markup = diagram_markup(&picture(&run, 4, 1), Algorithm::HillisSteele, Lang::En);
+        assert_eq!(
+            markup.matches("<g class=\"scan-node").count(),
+            8,
+            "{markup}"
+        );
+        assert_eq!(markup.matches("class=\"scan-arrow-earlier\"").count(), 3);
+        assert_eq!(markup.matches("class=\"scan-arrow-later\"").count(), 3);
+        assert_eq!(markup.matches("scan-node scan-changed").count(), 3);
+        // After the level node 2 holds steps 1..2: a = a₁·a₂, b = a₂·b₁ + b₂ = −1·−2 + 3 = 5.
+        assert!(
+            markup.contains(r#"data-i="2" data-row="after" data-range="[1..2]""#),
+            "{markup}"
+        );
+        assert!(markup.contains(">a -2.00</text>"), "{markup}"); // 3 significant digits
+        assert!(markup.contains(">b 5.00</text>"), "{markup}");
+        // Node 0 keeps its input and is drawn faded as unchanged.
+        assert!(
+            markup.contains(
+                r#"<g class="scan-node scan-same" data-i="0" data-row="after" data-range="[0..0]""#
+            ),
+            "{markup}"
+        );
+    }
+
+    #[test]
+    fn chunk_edges_and_escaped_text() {
+        let (a, b) = ([1.0f32; 5], [1.0f32; 5]);
+        let run = scan(Algorithm::Chunked { block: 2 }, &a, &b, true);
+        let markup = diagram_markup(
+            &picture(&run, 5, 0),
+            Algorithm::Chunked { block: 2 },
+            Lang::En,
+        );
+        // Blocks [0, 1], [2, 3], [4]: edges before positions 2 and 4.
+        assert_eq!(markup.matches("scan-block-edge").count(), 2);
+        assert_eq!(escape(r#"<a & "b">"#), "&lt;a &amp; &quot;b&quot;>");
     }
 }
