@@ -254,7 +254,8 @@ pub fn mamba_influence_with_delta_columns(
     inputs: std::ops::Range<usize>,
 ) -> CoreResult<Array2<f32>> {
     check_columns(&inputs, x.nrows())?;
-    let run = mamba::run_with_delta_override(params, x, delta)?;
+    // Only the states and gates are read: no hidden attention in the trace.
+    let run = mamba::run_with_delta_override_traced(params, x, delta, false)?;
     let tr = &run.trace;
     let (l, dm) = (x.nrows(), params.d_model);
     let (di, n) = (tr.a.nrows(), tr.a.ncols());

@@ -921,7 +921,7 @@ pub struct Run {
 /// Forward pass with the step trace.
 pub fn run(params: &Params, x: ArrayView2<f32>) -> CoreResult<Run> {
     let dims = check_input(params, x)?;
-    Ok(run_checked(params, dims, x, None))
+    Ok(run_checked(params, dims, x, None, true))
 }
 
 /// The block with an externally supplied Δ (the Fading view's selectivity demo):
@@ -935,6 +935,18 @@ pub fn run_with_delta_override(
     x: ArrayView2<f32>,
     delta: ArrayView1<f32>,
 ) -> CoreResult<Run> {
+    run_with_delta_override_traced(params, x, delta, true)
+}
+
+/// [`run_with_delta_override`], with the trace's hidden attention left empty (as for
+/// L > [`TRACE_ATTENTION_MAX_LEN`]) unless `attention`: callers that only need the states
+/// skip its O(L²·D·N) work.
+pub fn run_with_delta_override_traced(
+    params: &Params,
+    x: ArrayView2<f32>,
+    delta: ArrayView1<f32>,
+    attention: bool,
+) -> CoreResult<Run> {
     let dims = check_input(params, x)?;
     if delta.len() != dims.l {
         return Err(shape_err("delta", (dims.l, 1), delta.shape()));
@@ -943,7 +955,7 @@ pub fn run_with_delta_override(
     for &v in delta.iter() {
         check_range("delta", f64::from(v), 0.0, f64::INFINITY)?;
     }
-    Ok(run_checked(params, dims, x, Some(delta)))
+    Ok(run_checked(params, dims, x, Some(delta), attention))
 }
 
 fn run_checked(
@@ -951,6 +963,7 @@ fn run_checked(
     dims: Dims,
     x: ArrayView2<f32>,
     delta_override: Option<ArrayView1<f32>>,
+    attention: bool,
 ) -> Run {
     let Dims { l, di, n, .. } = dims;
     let p = primal(params, dims, x, delta_override, true);
@@ -961,7 +974,7 @@ fn run_checked(
     let to_ldn = |v: &[f32]| Array3::from_shape_fn((l, di, n), |(t, d, k)| v[(t * n + k) * di + d]);
     let b_vec: Vec<f32> = p.b.iter().copied().collect();
     let c_vec: Vec<f32> = p.c.iter().copied().collect();
-    let hidden_attention = if l <= TRACE_ATTENTION_MAX_LEN {
+    let hidden_attention = if attention && l <= TRACE_ATTENTION_MAX_LEN {
         hidden_attention_core(sd, &p.delta, &p.a_nd, &b_vec, &c_vec)
     } else {
         Array3::zeros((di, 0, 0))
@@ -1943,6 +1956,21 @@ mod tests {
                 assert_close(tr.delta[[t, d]], want, 1e-6, 0.0, "Δ");
             }
         }
+    }
+
+    #[test]
+    fn a_trace_without_attention_keeps_everything_else() {
+        let p = Params::init(&Config::default(), 4, 4).expect("valid");
+        let x = random_x(9, 6, 4, 1.0);
+        let delta = arr1(&[0.5f32, 0.0, 2.0, 0.3, 0.1, 1.0]);
+        let full = run_with_delta_override(&p, x.view(), delta.view()).expect("valid");
+        let light =
+            run_with_delta_override_traced(&p, x.view(), delta.view(), false).expect("valid");
+        assert_eq!(light.trace.hidden_attention.len(), 0);
+        assert_eq!(full.trace.hidden_attention.shape(), &[8, 6, 6]); // d_inner = 2·4
+        assert_eq!(light.y, full.y);
+        assert_eq!(light.trace.states, full.trace.states);
+        assert_eq!(light.trace.a_bar, full.trace.a_bar);
     }
 
     #[test]
