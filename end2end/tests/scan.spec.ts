@@ -182,6 +182,22 @@ test('a_t and b_t are editable: parsed, clamped, explained, and scanned', async 
   await expect.poll(async () => JSON.parse((await view.getAttribute('data-a'))!)[2]).not.toBe(2);
 });
 
+test('a jump of n fills the whole step table (rows past the first 16 follow after a frame)', async ({ app, page }) => {
+  await openRandom(app, page);
+  await setRange(page, 'n', 8);
+  await expect(page.locator('.scan-table tbody tr')).toHaveCount(8);
+  await setRange(page, 'n', 48);
+  await expect(page.locator('.scan-table tbody tr')).toHaveCount(48);
+  // The last row holds step 47's own output, the sequential loop computed here.
+  const { a, b } = await readData(page);
+  const want = sequential(a, b)[47];
+  await expect(page.getByTestId('scan-input-a-47')).toHaveValue(String(a[47]));
+  const shown = Number((await page.getByTestId('scan-h-47').textContent())!.replace('−', '-'));
+  expect(Math.abs(shown - want)).toBeLessThan(2e-3 * (1 + Math.abs(want)));
+  await setRange(page, 'n', 20);
+  await expect(page.locator('.scan-table tbody tr')).toHaveCount(20);
+});
+
 test('the sentence source caps n at the token count and says so', async ({ app, page }) => {
   await app.open();
   await app.show('scan');

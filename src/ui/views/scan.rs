@@ -203,6 +203,8 @@ const NODE_H: f64 = 50.0;
 const ROW_BEFORE: f64 = 28.0;
 const ROW_AFTER: f64 = 150.0;
 const SVG_H: f64 = 212.0;
+/// Step-table rows added together with a change of n; the rest follow after the next frame.
+const ROWS_AT_ONCE: usize = 16;
 
 /// Left edge of node `i`'s box in the level diagram.
 fn x_of(i: usize) -> f64 {
@@ -794,9 +796,28 @@ pub fn ScanView() -> impl IntoView {
     // One keyed row per step t: changing n adds or removes rows, the others update in place
     // (rebuilding every row with its two inputs was the largest part of a slider change).
     let row_count = Memo::new(move |_| inputs.with(|i| i.a.len()));
+    // New rows beyond the first few (two text inputs each: 31 of them cost more than a frame)
+    // are added in the first task after the frame that shows the slider's change; they sit
+    // below the table's fold anyway.
+    let rows_shown = RwSignal::new(row_count.get_untracked());
+    Effect::new(move |_| {
+        let wanted = row_count.get();
+        let now = rows_shown.get_untracked();
+        if wanted <= now.max(ROWS_AT_ONCE) {
+            rows_shown.set(wanted);
+        } else {
+            rows_shown.set(now.max(ROWS_AT_ONCE));
+            crate::ui::influence::after_next_frame(move || {
+                // Unless n changed again meanwhile (or the view is gone).
+                if row_count.try_get_untracked() == Some(wanted) {
+                    rows_shown.try_set(wanted);
+                }
+            });
+        }
+    });
     let table = move || {
         view! {
-            <For each=move || 0..row_count.get() key=|t| *t let:t>
+            <For each=move || 0..rows_shown.get() key=|t| *t let:t>
                 {
                     let field = move |is_b: bool| {
                         let name = if is_b { "b" } else { "a" };
