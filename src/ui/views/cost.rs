@@ -134,8 +134,11 @@ struct RunSignals {
     /// (finished batches, total batches planned)
     progress: RwSignal<(usize, usize)>,
     results: RwSignal<Vec<Measurement>>,
-    /// Notes in (English, Spanish): written by the runner, outside any reactive owner.
+    /// Warnings in (English, Spanish) — a model not run, an error: written by the runner,
+    /// outside any reactive owner.
     notes: RwSignal<Vec<(String, String)>>,
+    /// How a point was measured (the transformer's slices): information, not a warning.
+    method_notes: RwSignal<Vec<(String, String)>>,
 }
 
 /// The measurement in progress: a queue of (family, n) points, one batch per frame.
@@ -246,13 +249,17 @@ impl Runner {
             self.slicing.slices,
             display_number(self.slicing.longest_slice_ms as f32),
         );
-        ui.notes.update(|n| {
+        ui.method_notes.update(|n| {
             n.push((
                 format!(
-                    "{name} from n = {from}: each forward pass ran in slices across frames (Q/K/V,                      one head × 256 query rows, W_O + MLP) — {slices} slices, the longest {ms} ms;                      a point's time is the sum of its slices' times."
+                    "{name} from n = {from}: each forward pass ran in slices across frames (Q/K/V, \
+                     one head × 256 query rows, W_O + MLP) — {slices} slices, the longest {ms} ms; \
+                     a point's time is the sum of its slices' times."
                 ),
                 format!(
-                    "{es} desde n = {from}: cada pasada hacia delante se ejecutó en porciones repartidas                      entre fotogramas (Q/K/V, una cabeza × 256 filas de consulta, W_O + MLP) — {slices}                      porciones, la más larga {ms} ms; el tiempo de un punto es la suma de sus porciones."
+                    "{es} desde n = {from}: cada pasada hacia delante se ejecutó en porciones repartidas \
+                     entre fotogramas (Q/K/V, una cabeza × 256 filas de consulta, W_O + MLP) — {slices} \
+                     porciones, la más larga {ms} ms; el tiempo de un punto es la suma de sus porciones."
                 ),
             ))
         });
@@ -606,6 +613,7 @@ pub fn CostView() -> impl IntoView {
         progress: RwSignal::new((0, 0)),
         results: RwSignal::new(Vec::new()),
         notes: RwSignal::new(Vec::new()),
+        method_notes: RwSignal::new(Vec::new()),
     };
     let measured_data = Memo::new(move |_| {
         let lang = lang();
@@ -668,6 +676,7 @@ pub fn CostView() -> impl IntoView {
                 .collect();
             ui.results.set(Vec::new());
             ui.notes.set(Vec::new());
+            ui.method_notes.set(Vec::new());
             ui.progress.set((0, jobs.len() * BATCHES));
             ui.state.set(RunState::Running);
             let runner = Runner {
@@ -878,6 +887,7 @@ pub fn CostView() -> impl IntoView {
             >{status}</p>
             <ul class="cost-notes" data-testid="cost-notes">
                 {move || { let lang = lang(); ui.notes.get().into_iter().map(|(en, es)| view! { <li>{lang.pick(en, es)}</li> }).collect_view() }}
+                {move || { let lang = lang(); ui.method_notes.get().into_iter().map(|(en, es)| view! { <li class="cost-note-method">{lang.pick(en, es)}</li> }).collect_view() }}
             </ul>
             <p class="notice" role="status">{move || csv_notice.get().map(|(en, es)| lang().pick(en, es))}</p>
             <p class="notice" role="status">{move || chart_error.get()}</p>
