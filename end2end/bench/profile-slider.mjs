@@ -7,7 +7,7 @@
 // summed self time of Rust (wasm), JavaScript and the browser (GC, style, layout: "(program)").
 //
 // Usage (repository root): node end2end/bench/profile-slider.mjs <view> [--no-build] [--port N]
-//   [--model <family>] [--callers <function name part>]
+//   [--model <family>] [--callers <function name part>] [--inclusive]
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -75,13 +75,14 @@ try {
   console.log(`view ${view}: median ms per slider`, perSlider);
   console.log(`self time: wasm ${wasm.toFixed(1)} ms, js ${js.toFixed(1)} ms, browser ${other.toFixed(1)} ms`);
   for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(ms.toFixed(1).padStart(8), name.slice(0, 160));
-  // --inclusive: time spent in and below each of our own functions (seqmix::…), by total.
+  // --inclusive: time spent in and below each of our own functions (the app, seqmix::…, and
+  // the model core, seqmix_core::…), by total.
   if (args.includes('--inclusive')) {
     const total = new Map();
     const walk = (id, onPath) => {
       const n = nodes.get(id);
       const name = n.callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '');
-      const ours = name.startsWith('seqmix::') && !onPath.has(name);
+      const ours = /^seqmix(_core)?::/.test(name) && !onPath.has(name);
       const below = (dt.get(id) ?? 0) + (n.children ?? []).reduce((a, c) => a + walk(c, ours ? new Set([...onPath, name]) : onPath), 0);
       if (ours) total.set(name, (total.get(name) ?? 0) + below);
       return below;
