@@ -21,8 +21,9 @@ use crate::ui::state::Shared;
 const SLICE_MS: f64 = 14.0;
 
 /// Longest single call to the core before it is split into smaller blocks. Large calls matter
-/// because each call repeats the forward pass its tangents need (attention, Mamba: most of the
-/// time at one column per call).
+/// because a call of the families without an influence plan (CNN, RNN, linear RNN, S4D, the
+/// Fading demo's columns) repeats the forward pass its tangents need; attention and Mamba pay
+/// theirs once, in the job's first call.
 const MAX_CALL_MS: f64 = 12.0;
 
 /// Which influence to compute.
@@ -170,8 +171,7 @@ pub fn after_next_frame(f: impl FnOnce() + 'static) {
 }
 
 /// Columns per call, chosen so that a call takes about `MAX_CALL_MS`. A call costs a set-up
-/// (the forward pass its tangents need: most of the time for attention at one column) plus a
-/// cost per column; two calls of different sizes separate the two, so the first call is followed
+/// (the forward pass its tangents need, where the family has no plan) plus a cost per column; two calls of different sizes separate the two, so the first call is followed
 /// by one of twice its size. The block at most quadruples or halves per call (timings are noisy).
 #[derive(Debug, Clone, Copy)]
 struct BlockSizer {
@@ -223,8 +223,8 @@ fn slice(job: Rc<Job>, mut column: usize) {
     let mut calls = 0;
     while column < len && (calls == 0 || now_ms() - start + job.last_call.get() < SLICE_MS) {
         calls += 1;
-        // Columns per call: each call repeats the forward pass its tangents need, so batching
-        // columns amortises it; the block adapts to keep one call well inside a slice.
+        // Columns per call: batching amortises a call's set-up; the block adapts to keep one
+        // call well inside a slice.
         let mut sizer = job.block.get();
         let block = sizer.block.clamp(1, len - column);
         let began = now_ms();

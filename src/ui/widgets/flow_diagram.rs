@@ -113,18 +113,8 @@ fn nodes_markup(f: &DiagramFrame) -> String {
     let mut out = String::with_capacity(rows * f.len * 110);
     for r in 0..rows {
         for p in 0..f.len {
-            let computed = f
-                .computed
-                .get(r)
-                .and_then(|row| row.get(p))
-                .copied()
-                .unwrap_or(false);
-            let reached = f
-                .reached
-                .get(r)
-                .and_then(|row| row.get(p))
-                .copied()
-                .unwrap_or(false);
+            let at = |grid: &[Vec<bool>]| grid.get(r).and_then(|row| row.get(p)) == Some(&true);
+            let (computed, reached) = (at(&f.computed), at(&f.reached));
             let class = match (computed, reached) {
                 (false, _) => "flow-node pending",
                 (true, true) => "flow-node reached",
