@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
-export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+# `cargo install` puts binaries in $CARGO_HOME/bin (by default ~/.cargo/bin): that folder must be on PATH
+# even when CARGO_HOME points elsewhere (e.g. an empty one, to check what a fresh machine sees).
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 TRUNK_VERSION=0.21.14
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -14,6 +16,11 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $
 
 step "Rust target wasm32-unknown-unknown"
 rustup target add wasm32-unknown-unknown
+
+step "Crates of Cargo.lock, every target (cargo fetch --locked)"
+# The offline steps (the licence check's `cargo metadata --offline`) need every crate of every target
+# in Cargo.lock, including ones no build for this machine downloads; a fresh cache has none of them.
+cargo fetch --locked
 
 step "trunk $TRUNK_VERSION"
 if trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
