@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
     let ready = AppReady(RwSignal::new(false));
     provide_context(ready);
     provide_context(TrainedModels::new());
+    views::provide_view_states();
     let current = RwSignal::new(VIEWS[0].id);
     provide_context(CurrentView(current));
     let rebuild = ViewRebuild::new();

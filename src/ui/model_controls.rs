@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use crate::core::models::family::{Family, ModelConfig};
 use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
 use crate::ui::i18n::{family_name, lang, show, t, tr, Tr};
+use crate::ui::knobs;
 use crate::ui::url_state::{url_state, with_scope};
-use crate::ui::widgets::slider::Slider;
+use crate::ui::widgets::slider::KnobSlider;
 
 /// The knobs of one model pane. Numbers are `f64` because the sliders speak `f64`.
 #[derive(Clone, Copy)]
@@ -42,15 +43,6 @@ pub fn valid_heads(wanted: usize, d_model: usize) -> usize {
         .rev()
         .find(|&h| d_model.is_multiple_of(h))
         .unwrap_or(1)
-}
-
-/// A slider value as a whole number within `[min, max]`.
-fn whole(value: f64, min: usize, max: usize) -> usize {
-    if value.is_finite() {
-        (value.round() as i64).clamp(min as i64, max as i64) as usize
-    } else {
-        min
-    }
 }
 
 impl ModelKnobs {
@@ -130,8 +122,8 @@ impl ModelKnobs {
     pub fn config(&self, d_model: usize) -> ModelConfig {
         match self.family.get() {
             Family::Cnn => ModelConfig::Cnn(cnn::Config {
-                layers: whole(self.cnn_layers.get(), 1, 8),
-                kernel: whole(self.cnn_kernel.get(), 2, 9),
+                layers: knobs::cnn::LAYERS.count(self.cnn_layers.get()),
+                kernel: knobs::cnn::KERNEL.count(self.cnn_kernel.get()),
                 dilation: if self.cnn_dilated.get() {
                     cnn::Dilation::Exponential
                 } else {
@@ -141,24 +133,28 @@ impl ModelKnobs {
                 ..Default::default()
             }),
             Family::Transformer => ModelConfig::Transformer(transformer::Config {
-                layers: whole(self.tf_layers.get(), 1, 4),
-                heads: valid_heads(whole(self.tf_heads.get(), 1, 4), d_model),
-                temperature: self.tf_temperature.get().clamp(0.05, 10.0) as f32,
+                layers: knobs::transformer::LAYERS.count(self.tf_layers.get()),
+                heads: valid_heads(
+                    knobs::transformer::HEADS.count(self.tf_heads.get()),
+                    d_model,
+                ),
+                temperature: knobs::transformer::TEMPERATURE.clamp(self.tf_temperature.get())
+                    as f32,
             }),
             Family::Rnn => ModelConfig::Rnn(rnn::Config {
-                hidden: whole(self.rnn_hidden.get(), 2, 32),
-                spectral_radius: self.rnn_radius.get().clamp(0.1, 2.0) as f32,
+                hidden: knobs::rnn::HIDDEN.count(self.rnn_hidden.get()),
+                spectral_radius: knobs::rnn::RADIUS.clamp(self.rnn_radius.get()) as f32,
             }),
             Family::LinearRnn => ModelConfig::LinearRnn(linear_rnn::Config {
-                states: whole(self.lin_states.get(), 1, 32),
-                r: self.lin_r.get().clamp(0.0, 1.05) as f32,
-                theta: self.lin_theta.get().clamp(0.0, std::f64::consts::PI) as f32,
+                states: knobs::linear_rnn::STATES.count(self.lin_states.get()),
+                r: knobs::linear_rnn::R.clamp(self.lin_r.get()) as f32,
+                theta: knobs::linear_rnn::THETA.clamp(self.lin_theta.get()) as f32,
                 spread: self.lin_spread.get(),
                 ..Default::default()
             }),
             Family::S4d => {
                 let lin = self.s4d_lin.get();
-                let states = whole(self.s4d_states.get(), 2, 64);
+                let states = knobs::s4d::STATES.count(self.s4d_states.get());
                 ModelConfig::S4d(s4d::Config {
                     variant: if lin {
                         s4d::Variant::Lin
@@ -167,16 +163,16 @@ impl ModelKnobs {
                     },
                     // S4D-Lin needs conjugate pairs: an even state count.
                     states: if lin { states & !1 } else { states },
-                    delta: self.s4d_delta.get().clamp(1e-3, 10.0) as f32,
+                    delta: knobs::s4d::DELTA.clamp(self.s4d_delta.get()) as f32,
                     ..Default::default()
                 })
             }
             Family::Mamba => ModelConfig::Mamba(mamba::Config {
-                expand: whole(self.mamba_expand.get(), 1, 4),
-                d_state: whole(self.mamba_state.get(), 1, 32),
-                d_conv: whole(self.mamba_conv.get(), 1, 8),
-                delta_bias_shift: self.mamba_bias.get().clamp(-10.0, 10.0) as f32,
-                selectivity: self.mamba_selectivity.get().clamp(0.0, 10.0) as f32,
+                expand: knobs::mamba::EXPAND.count(self.mamba_expand.get()),
+                d_state: knobs::mamba::STATE.count(self.mamba_state.get()),
+                d_conv: knobs::mamba::CONV.count(self.mamba_conv.get()),
+                delta_bias_shift: knobs::mamba::DELTA_BIAS.clamp(self.mamba_bias.get()) as f32,
+                selectivity: knobs::mamba::SELECTIVITY.clamp(self.mamba_selectivity.get()) as f32,
                 ..Default::default()
             }),
         }
@@ -351,37 +347,37 @@ pub fn ModelControls(
             with_scope(family.id(), || {
                 match family {
         Family::Cnn => view! {
-            <Slider label=tr("layers", "capas") param="layers" min=1.0 max=8.0 step=1.0 value=k.cnn_layers />
-            <Slider label=tr("kernel", "núcleo") param="kernel" unit=tr("taps", "tomas") min=2.0 max=9.0 step=1.0 value=k.cnn_kernel />
+            <KnobSlider knob=knobs::cnn::LAYERS value=k.cnn_layers />
+            <KnobSlider knob=knobs::cnn::KERNEL value=k.cnn_kernel />
             <Toggle label=tr("dilation 2^ℓ", "dilatación 2^ℓ") param="dilation" value=k.cnn_dilated />
             <Toggle label=tr("residual", "residual") param="residual" value=k.cnn_residual />
         }.into_any(),
         Family::Transformer => view! {
-            <Slider label=tr("layers", "capas") param="layers" min=1.0 max=4.0 step=1.0 value=k.tf_layers />
-            <Slider label=tr("heads (divides d_model)", "cabezas (divide a d_model)") param="heads" min=1.0 max=4.0 step=1.0 value=k.tf_heads />
-            <Slider label=tr("temperature τ", "temperatura τ") param="temperature" min=0.05 max=10.0 step=0.01 value=k.tf_temperature log=true />
+            <KnobSlider knob=knobs::transformer::LAYERS value=k.tf_layers />
+            <KnobSlider knob=knobs::transformer::HEADS value=k.tf_heads />
+            <KnobSlider knob=knobs::transformer::TEMPERATURE value=k.tf_temperature />
         }.into_any(),
         Family::Rnn => view! {
-            <Slider label=tr("hidden size", "tamaño oculto") param="hidden" min=2.0 max=32.0 step=1.0 value=k.rnn_hidden />
-            <Slider label=tr("spectral radius ρ(W)", "radio espectral ρ(W)") param="radius" min=0.1 max=2.0 step=0.01 value=k.rnn_radius />
+            <KnobSlider knob=knobs::rnn::HIDDEN value=k.rnn_hidden />
+            <KnobSlider knob=knobs::rnn::RADIUS value=k.rnn_radius />
         }.into_any(),
         Family::LinearRnn => view! {
-            <Slider label=tr("complex states", "estados complejos") param="states" min=1.0 max=32.0 step=1.0 value=k.lin_states />
-            <Slider label=tr("decay r = |λ|", "decaimiento r = |λ|") param="r" min=0.0 max=1.05 step=0.01 value=k.lin_r />
-            <Slider label=tr("rotation θ", "rotación θ") param="theta" unit=Tr::same("rad") min=0.0 max=std::f64::consts::PI step=0.01 value=k.lin_theta />
+            <KnobSlider knob=knobs::linear_rnn::STATES value=k.lin_states />
+            <KnobSlider knob=knobs::linear_rnn::R value=k.lin_r />
+            <KnobSlider knob=knobs::linear_rnn::THETA value=k.lin_theta />
             <Toggle label=tr("spread r, θ across states", "repartir r, θ entre los estados") param="spread" value=k.lin_spread />
         }.into_any(),
         Family::S4d => view! {
             <Toggle label=tr("S4D-Lin (complex A) instead of S4D-Real", "S4D-Lin (A compleja) en lugar de S4D-Real") param="s4d-lin" value=k.s4d_lin />
-            <Slider label=tr("state size N", "tamaño del estado N") param="states" min=2.0 max=64.0 step=1.0 value=k.s4d_states />
-            <Slider label=tr("step Δ", "paso Δ") param="delta" min=0.001 max=10.0 step=0.01 value=k.s4d_delta log=true />
+            <KnobSlider knob=knobs::s4d::STATES value=k.s4d_states />
+            <KnobSlider knob=knobs::s4d::DELTA value=k.s4d_delta />
         }.into_any(),
         Family::Mamba => view! {
-            <Slider label=tr("expand", "expansión") param="expand" unit=Tr::same("×") min=1.0 max=4.0 step=1.0 value=k.mamba_expand />
-            <Slider label=tr("state size N", "tamaño del estado N") param="states" min=1.0 max=32.0 step=1.0 value=k.mamba_state />
-            <Slider label=tr("conv kernel", "núcleo de la convolución") param="conv" min=1.0 max=8.0 step=1.0 value=k.mamba_conv />
-            <Slider label=tr("Δ bias shift", "desplazamiento del sesgo de Δ") param="delta-bias" min=-10.0 max=10.0 step=0.1 value=k.mamba_bias />
-            <Slider label=tr("selectivity (scales W_Δ)", "selectividad (escala W_Δ)") param="selectivity" min=0.0 max=10.0 step=0.1 value=k.mamba_selectivity />
+            <KnobSlider knob=knobs::mamba::EXPAND value=k.mamba_expand />
+            <KnobSlider knob=knobs::mamba::STATE value=k.mamba_state />
+            <KnobSlider knob=knobs::mamba::CONV value=k.mamba_conv />
+            <KnobSlider knob=knobs::mamba::DELTA_BIAS value=k.mamba_bias />
+            <KnobSlider knob=knobs::mamba::SELECTIVITY value=k.mamba_selectivity />
         }.into_any(),
     }
             })

@@ -7,25 +7,21 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::backend_for;
+use crate::core::models::family::Family;
+use crate::ui::palette::family_rgb;
 use crate::ui::theme::chart_palette;
 
-/// Colour of series `index` (Tableau 10, the order of `Family::ALL`).
-pub fn series_colour(index: usize) -> RGBColor {
-    let c = colorous::TABLEAU10[index % colorous::TABLEAU10.len()];
-    RGBColor(c.r, c.g, c.b)
+/// Colour of a family's series, from the app's one palette.
+fn series_colour(family: Family) -> RGBColor {
+    let (r, g, b) = family_rgb(family);
+    RGBColor(r, g, b)
 }
 
-/// CSS colour of series `index`, for the HTML legend.
-pub fn series_css(index: usize) -> String {
-    let RGBColor(r, g, b) = series_colour(index);
-    format!("rgb({r}, {g}, {b})")
-}
-
-/// One line of a chart: its colour index and `(n, value)` points (non-positive values are
+/// One line of a chart: its family (which gives its colour) and `(n, value)` points (non-positive values are
 /// skipped, a log axis cannot show them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    pub colour: usize,
+    pub family: Family,
     pub points: Vec<(f64, f64)>,
     /// Dashed guide lines drawn with the series (theory shape through a measured point).
     pub guide: Vec<(f64, f64)>,
@@ -103,7 +99,7 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &ChartData) -> Result<(), String> 
         .map_err(|e| e.to_string())?;
     mesh(&mut chart, data, ratio, font(12.0))?;
     for s in &data.series {
-        let colour = series_colour(s.colour);
+        let colour = series_colour(s.family);
         let keep = |p: &&(f64, f64)| p.1.is_finite() && p.1 > 0.0;
         let guide: Vec<(f64, f64)> = s.guide.iter().filter(keep).copied().collect();
         if guide.len() >= 2 {
@@ -184,7 +180,7 @@ mod tests {
         };
         assert_eq!(y_range(&data), (0.01, 1.0));
         data.series.push(Series {
-            colour: 0,
+            family: Family::Cnn,
             points: vec![(16.0, 3.0), (32.0, 0.0), (64.0, 250.0)],
             guide: vec![],
             dots: false,

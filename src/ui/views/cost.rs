@@ -26,8 +26,9 @@ use crate::core::cost::{
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
 use crate::core::models::transformer::SlicedForward;
 use crate::core::rng::{normal_matrix, rng_for};
-use crate::ui::charts::cost::{draw, series_css, ChartData, Series};
+use crate::ui::charts::cost::{draw, ChartData, Series};
 use crate::ui::i18n::{core_error_in, family_name, lang, show, t, tr, Lang, Tr};
+use crate::ui::palette::family_css;
 use crate::ui::state::SharedInput;
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::slider::Slider;
@@ -463,9 +464,8 @@ fn theory_chart(tables: &[(Family, Vec<TheoryRow>)], metric: Metric, lang: Lang)
         x_range: (16.0, 65536.0),
         series: tables
             .iter()
-            .enumerate()
-            .map(|(i, (_, rows))| Series {
-                colour: i,
+            .map(|(family, rows)| Series {
+                family: *family,
                 points: rows
                     .iter()
                     .map(|r| (r.len as f64, metric.of(&r.cost) as f64))
@@ -480,8 +480,7 @@ fn theory_chart(tables: &[(Family, Vec<TheoryRow>)], metric: Metric, lang: Lang)
 fn measured_chart(results: &[Measurement], lang: Lang) -> ChartData {
     let series = Family::ALL
         .iter()
-        .enumerate()
-        .map(|(i, &family)| {
+        .map(|&family| {
             let points: Vec<(f64, f64)> = results
                 .iter()
                 .filter(|m| m.family == family)
@@ -501,7 +500,7 @@ fn measured_chart(results: &[Measurement], lang: Lang) -> ChartData {
                 None => vec![],
             };
             Series {
-                colour: i,
+                family,
                 points,
                 guide,
                 dots: true,
@@ -785,8 +784,7 @@ pub fn CostView() -> impl IntoView {
         ui.results.with(|results| {
             Family::ALL
                 .iter()
-                .enumerate()
-                .map(|(i, &f)| {
+                .map(|&f| {
                     let expected = expected_exponent(f);
                     let fitted = fitted_exponent(results, f, FIT_MIN_LEN);
                     let (text, value, verdict) = match fitted {
@@ -799,7 +797,7 @@ pub fn CostView() -> impl IntoView {
                     };
                     view! {
                         <tr>
-                            <th scope="row"><span class="cost-swatch" style=format!("background:{}", series_css(i))></span>{move || family_name(f, lang())}</th>
+                            <th scope="row"><span class="cost-swatch" style=format!("background:{}", family_css(f))></span>{move || family_name(f, lang())}</th>
                             <td>{show(form_timed(f))}</td>
                             <td>{format!("{expected:.0}")}</td>
                             <td data-testid=format!("cost-slope-{}", f.id()) data-value=value>{text}</td>
@@ -813,8 +811,7 @@ pub fn CostView() -> impl IntoView {
     let header_cells = || {
         Family::ALL
             .iter()
-            .enumerate()
-            .map(|(i, f)| view! { <th scope="col"><span class="cost-swatch" style=format!("background:{}", series_css(i))></span>{let f = *f; move || family_name(f, lang())}</th> })
+            .map(|f| view! { <th scope="col"><span class="cost-swatch" style=format!("background:{}", family_css(*f))></span>{let f = *f; move || family_name(f, lang())}</th> })
             .collect_view()
     };
 

@@ -25,10 +25,12 @@ use crate::core::tokens::MAX_TOKENS;
 use crate::ui::charts::fading::{draw, Curve, FadingChart};
 use crate::ui::i18n::{core_error, family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::influence::{self, InfluenceKind, InfluenceState};
+use crate::ui::knobs;
+use crate::ui::palette::{family_css, family_rgb};
 use crate::ui::state::{Shared, SharedInput};
 use crate::ui::url_state::{index_list, parse_index_list, parse_whole, url_state, Parsed};
 use crate::ui::widgets::format::display_number;
-use crate::ui::widgets::slider::Slider;
+use crate::ui::widgets::slider::{KnobSlider, Slider};
 
 /// Registry entry of the Fading view.
 pub const ENTRY: ViewEntry = ViewEntry {
@@ -42,22 +44,6 @@ const MIN_FLOOR: f32 = 1e-8;
 /// Spectral radii of the vanishing/exploding demo.
 const RADII: [f32; 3] = [0.5, 1.0, 1.5];
 const RADIUS_COLOURS: [(u8, u8, u8); 3] = [(0, 114, 178), (0, 158, 115), (213, 94, 0)];
-
-/// Okabe–Ito colours (colour-blind safe), one per family.
-pub(super) fn colour(f: Family) -> (u8, u8, u8) {
-    match f {
-        Family::Cnn => (230, 159, 0),
-        Family::Transformer => (86, 180, 233),
-        Family::Rnn => (0, 158, 115),
-        Family::LinearRnn => (0, 114, 178),
-        Family::S4d => (213, 94, 0),
-        Family::Mamba => (204, 121, 167),
-    }
-}
-
-fn css((r, g, b): (u8, u8, u8)) -> String {
-    format!("rgb({r},{g},{b})")
-}
 
 /// One family's computation on the whole sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -335,8 +321,8 @@ pub fn FadingView() -> impl IntoView {
     // ---- configs (memos: a slider that does not change a config reruns nothing) ------------
     let configs = Memo::new(move |_| Configs {
         cnn: cnn::Config {
-            layers: layers.get().round().clamp(1.0, 8.0) as usize,
-            kernel: kernel.get().round().clamp(2.0, 9.0) as usize,
+            layers: knobs::cnn::LAYERS.count(layers.get()),
+            kernel: knobs::cnn::KERNEL.count(kernel.get()),
             dilation: if dilated.get() {
                 cnn::Dilation::Exponential
             } else {
@@ -345,25 +331,25 @@ pub fn FadingView() -> impl IntoView {
             ..Default::default()
         },
         transformer: transformer::Config {
-            temperature: temperature.get() as f32,
+            temperature: knobs::transformer::TEMPERATURE.clamp(temperature.get()) as f32,
             ..Default::default()
         },
         rnn: rnn::Config {
-            spectral_radius: radius.get() as f32,
+            spectral_radius: knobs::rnn::RADIUS.clamp(radius.get()) as f32,
             ..Default::default()
         },
         linear: linear_rnn::Config {
-            r: r.get() as f32,
-            theta: theta.get() as f32,
+            r: knobs::linear_rnn::R.clamp(r.get()) as f32,
+            theta: knobs::linear_rnn::THETA.clamp(theta.get()) as f32,
             ..Default::default()
         },
         s4d: s4d::Config {
-            delta: s4d_delta.get() as f32,
+            delta: knobs::s4d::DELTA.clamp(s4d_delta.get()) as f32,
             ..Default::default()
         },
         mamba: mamba::Config {
-            delta_bias_shift: delta_bias.get() as f32,
-            selectivity: selectivity.get() as f32,
+            delta_bias_shift: knobs::mamba::DELTA_BIAS.clamp(delta_bias.get()) as f32,
+            selectivity: knobs::mamba::SELECTIVITY.clamp(selectivity.get()) as f32,
             ..Default::default()
         },
     });
@@ -498,21 +484,21 @@ pub fn FadingView() -> impl IntoView {
                             Lang::En => format!("{} closed form", family_name(*f, lang)),
                             Lang::Es => format!("{} forma cerrada", family_name(*f, lang)),
                         },
-                        colour: colour(*f),
+                        colour: family_rgb(*f),
                         values: closed.iter().map(|v| v / max).collect(),
                         dashed: true,
                     });
                 }
                 curves.push(Curve {
                     label: family_name(*f, lang).to_string(),
-                    colour: colour(*f),
+                    colour: family_rgb(*f),
                     values: measured,
                     dashed: false,
                 });
             }
         });
         let cutoffs = if closed_on && visible.contains(&Family::Cnn) {
-            vec![(cutoff.get() as f32, colour(Family::Cnn))]
+            vec![(cutoff.get() as f32, family_rgb(Family::Cnn))]
         } else {
             Vec::new()
         };
@@ -662,7 +648,7 @@ pub fn FadingView() -> impl IntoView {
                         "S4D (el mismo Δ para todos los tokens)",
                     )
                     .to_string(),
-                colour: colour(Family::S4d),
+                colour: family_rgb(Family::S4d),
                 values,
                 dashed: false,
             });
@@ -676,7 +662,7 @@ pub fn FadingView() -> impl IntoView {
                 label: lang
                     .pick("Mamba with the Δ rule", "Mamba con la regla de Δ")
                     .to_string(),
-                colour: colour(Family::Mamba),
+                colour: family_rgb(Family::Mamba),
                 values,
                 dashed: false,
             });
@@ -766,7 +752,7 @@ pub fn FadingView() -> impl IntoView {
         .map(|f| {
             let on = move || shown.with(|s| s.contains(&f));
             view! {
-                <label class="fading-toggle" style=format!("--swatch: {}", css(colour(f)))>
+                <label class="fading-toggle" style=format!("--swatch: {}", family_css(f))>
                     <input
                         type="checkbox"
                         data-testid=format!("toggle-{}", f.id())
@@ -803,7 +789,7 @@ pub fn FadingView() -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">
-                        <span class="fading-swatch" style=format!("--swatch: {}", css(colour(f)))></span>
+                        <span class="fading-swatch" style=format!("--swatch: {}", family_css(f))></span>
                         {move || family_name(f, lang())}
                     </th>
                     <td>{t("remembers ≈ ", "recuerda ≈ ")} <span data-testid=format!("memory-{}-half", f.id())>{half}</span> " tokens"</td>
@@ -973,22 +959,22 @@ pub fn FadingView() -> impl IntoView {
             <div class="fading-sliders">
                 <fieldset>
                     <legend>{t("Linear RNN", "RNN lineal")}</legend>
-                    <Slider label=tr("decay r = |λ|", "decaimiento r = |λ|") param="r" min=0.0 max=1.05 step=0.01 value=r />
-                    <Slider label=tr("rotation θ = arg λ", "rotación θ = arg λ") param="theta" unit=Tr::same("rad") min=0.0 max=std::f64::consts::PI step=0.01 value=theta />
+                    <KnobSlider knob=knobs::linear_rnn::R value=r />
+                    <KnobSlider knob=knobs::linear_rnn::THETA value=theta />
                 </fieldset>
                 <fieldset>
                     <legend>"S4D"</legend>
-                    <Slider label=tr("step Δ", "paso Δ") param="delta" min=0.001 max=10.0 step=0.05 value=s4d_delta log=true />
+                    <KnobSlider knob=knobs::s4d::DELTA value=s4d_delta />
                 </fieldset>
                 <fieldset>
                     <legend>"RNN"</legend>
-                    <Slider label=tr("spectral radius ρ(W)", "radio espectral ρ(W)") param="radius" min=0.1 max=2.0 step=0.05 value=radius />
+                    <KnobSlider knob=knobs::rnn::RADIUS value=radius />
                     <p class="fading-hint">{move || if radius.get() < 1.0 { tr("ρ < 1: gradients vanish with distance.", "ρ < 1: los gradientes se desvanecen con la distancia.").now() } else if radius.get() > 1.0 { tr("ρ > 1: gradients may explode (tanh saturation can still tame them).", "ρ > 1: los gradientes pueden explotar (la saturación de tanh aún puede contenerlos).").now() } else { tr("ρ = 1: the edge between vanishing and exploding.", "ρ = 1: la frontera entre desvanecerse y explotar.").now() }}</p>
                 </fieldset>
                 <fieldset>
                     <legend>"CNN"</legend>
-                    <Slider label=tr("layers", "capas") param="layers" min=1.0 max=8.0 step=1.0 value=layers />
-                    <Slider label=tr("kernel", "núcleo") param="kernel" min=2.0 max=9.0 step=1.0 value=kernel />
+                    <KnobSlider knob=knobs::cnn::LAYERS value=layers />
+                    <KnobSlider knob=knobs::cnn::KERNEL value=kernel />
                     <label class="fading-toggle">
                         <input type="checkbox" data-testid="toggle-dilation"
                             prop:checked=move || dilated.get()
@@ -1003,12 +989,12 @@ pub fn FadingView() -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>"Transformer"</legend>
-                    <Slider label=tr("temperature τ", "temperatura τ") param="temperature" min=0.05 max=10.0 step=0.05 value=temperature log=true />
+                    <KnobSlider knob=knobs::transformer::TEMPERATURE value=temperature />
                 </fieldset>
                 <fieldset>
                     <legend>"Mamba"</legend>
-                    <Slider label=tr("Δ bias shift", "desplazamiento del sesgo de Δ") param="delta-bias" min=-10.0 max=10.0 step=0.1 value=delta_bias />
-                    <Slider label=tr("selectivity (× W_Δ)", "selectividad (× W_Δ)") param="selectivity" min=0.0 max=10.0 step=0.1 value=selectivity />
+                    <KnobSlider knob=knobs::mamba::DELTA_BIAS value=delta_bias />
+                    <KnobSlider knob=knobs::mamba::SELECTIVITY value=selectivity />
                 </fieldset>
             </div>
 

@@ -11,12 +11,13 @@
 
 use leptos::prelude::*;
 
-use super::fading::{absolute_chart, clip_notice, colour, f32_list, reach_text, ChartCanvas};
+use super::fading::{absolute_chart, clip_notice, f32_list, reach_text, ChartCanvas};
 use crate::core::fading::memory;
 use crate::core::learn::influence::influence_row;
 use crate::core::models::family::ModelParams;
 use crate::ui::charts::fading::Curve;
 use crate::ui::i18n::{core_error, family_name, lang, t, tr, Lang};
+use crate::ui::palette::family_rgb;
 use crate::ui::state::SharedInput;
 use crate::ui::trained::{ModelSource, TrainedBanner, TrainedModels};
 
@@ -78,7 +79,7 @@ pub fn TrainedFading() -> impl IntoView {
                     Lang::En => format!("{name} after {steps} steps"),
                     Lang::Es => format!("{name} tras {steps} pasos"),
                 },
-                colour: colour(family),
+                colour: family_rgb(family),
                 values: trained_curve,
                 dashed: false,
             });

@@ -23,6 +23,7 @@ use crate::core::models::family::Family;
 use crate::ui::charts::learn::{draw, Curve, LearnChart};
 use crate::ui::i18n::{core_error_in, family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::influence::now_ms;
+use crate::ui::palette::family_rgb;
 use crate::ui::state::{CurrentView, Shared};
 use crate::ui::trained::{TrainedModel, TrainedModels, TrainedOrigin};
 use crate::ui::widgets::slider::Slider;
@@ -50,18 +51,6 @@ const ANSWERS: usize = DATA_SYMBOLS;
 const DEFAULT_LEARN_SEED: u64 = 42;
 /// Step counts offered.
 const STEP_CHOICES: [usize; 5] = [100, 250, 500, 1000, 2000];
-
-/// Okabe–Ito colours, one per family (as the Fading view).
-fn colour(f: Family) -> (u8, u8, u8) {
-    match f {
-        Family::Cnn => (230, 159, 0),
-        Family::Transformer => (86, 180, 233),
-        Family::Rnn => (0, 158, 115),
-        Family::LinearRnn => (0, 114, 178),
-        Family::S4d => (213, 94, 0),
-        Family::Mamba => (204, 121, 167),
-    }
-}
 
 /// The name of a task.
 pub fn task_name(task: Task) -> Tr {
@@ -514,7 +503,7 @@ pub fn LearnView() -> impl IntoView {
                     .filter(|r| !r.losses.is_empty())
                     .map(|r| Curve {
                         label: family_name(r.family, lang).to_string(),
-                        colour: colour(r.family),
+                        colour: family_rgb(r.family),
                         points: bucketed(if accuracy { &r.accuracies } else { &r.losses }),
                     })
                     .collect()
@@ -660,7 +649,7 @@ pub fn LearnView() -> impl IntoView {
                     Some(_) => lang.pick("not finite", "no finito").to_string(),
                     None => "–".to_string(),
                 };
-                let (c_r, c_g, c_b) = colour(family);
+                let (c_r, c_g, c_b) = family_rgb(family);
                 view! {
                     <tr data-testid=format!("learn-row-{}", family.id())>
                         <td><span class="swatch" style=format!("background: rgb({c_r},{c_g},{c_b})")></span>{family_name(family, lang)}</td>

@@ -4,7 +4,23 @@ use leptos::prelude::*;
 
 use super::format::display_number;
 use crate::ui::i18n::{show, Tr};
-use crate::ui::url_state::url_state;
+use crate::ui::knobs::Knob;
+use crate::ui::url_state::{format_number, parse_number, url_state};
+
+/// A slider for one knob of a family's knob table (`ui::knobs`): the same knob looks and
+/// behaves the same in every view.
+#[component]
+pub fn KnobSlider(
+    /// The knob, from `ui::knobs`.
+    knob: Knob,
+    /// The value the slider reads and writes.
+    value: RwSignal<f64>,
+) -> impl IntoView {
+    view! {
+        <Slider label=knob.label param=knob.key unit=knob.unit min=knob.min max=knob.max
+            step=knob.step log=knob.log value />
+    }
+}
 
 /// A slider bound to `value`, clamped to `[min, max]`; `data-testid="slider-<param>"`.
 ///
@@ -40,9 +56,25 @@ pub fn Slider(
     };
     let from_position = move |p: f64| if log { 10f64.powf(p) } else { p };
     let (low, high) = (to_position(min), to_position(max));
-    // Mirrored in the URL as `<view>.<scope>.<param>`; whole-number sliders round.
+    // Mirrored in the URL as `<view>.<scope>.<param>`, rounded to the slider's step (a link
+    // carries 0.9, never 0.8999999761581421); whole-number sliders round to whole numbers.
+    let spec = Knob {
+        key: param,
+        label,
+        unit,
+        min,
+        max,
+        step,
+        log,
+    };
     if let Some(url) = url_state() {
-        url.bind_number(param, value, min, max, step >= 1.0 && !log);
+        url.bind(
+            param,
+            false,
+            value,
+            move |v| format_number(spec.rounded(*v)),
+            move |raw| parse_number(raw, min, max, spec.whole()),
+        );
     }
     let id = format!("slider-{param}");
     let shown = move || {
