@@ -191,7 +191,7 @@ test('a jump of n fills the whole step table (rows past the first 16 follow afte
   // The last row holds step 47's own output, the sequential loop computed here.
   const { a, b } = await readData(page);
   const want = sequential(a, b)[47];
-  await expect(page.getByTestId('scan-input-a-47')).toHaveValue(String(a[47]));
+  await expect(page.getByTestId('scan-input-a-47')).toHaveAttribute('data-value', String(a[47]));
   const shown = Number((await page.getByTestId('scan-h-47').textContent())!.replace('−', '-'));
   expect(Math.abs(shown - want)).toBeLessThan(2e-3 * (1 + Math.abs(want)));
   await setRange(page, 'n', 20);
@@ -244,7 +244,15 @@ test('the work/depth chart carries the formulas and is drawn', async ({ app, pag
 test('the tanh recurrence through the scan pattern: the measured error is shown and real', async ({ app, page }) => {
   await openRandom(app, page);
   await setRange(page, 'n', 16);
-  const { a, b } = await readData(page);
+  const panel = page.getByTestId('scan-tanh');
+  const a = JSON.parse((await panel.getAttribute('data-a'))!) as number[];
+  const b = JSON.parse((await panel.getAttribute('data-b'))!) as number[];
+  // The scan's a_t; its b_t rescaled so that the largest |b_t| is the default scale 2.
+  const scanned = await readData(page);
+  expect(a).toEqual(scanned.a);
+  const ratio = Math.max(...b.map(Math.abs)) / Math.max(...scanned.b.map(Math.abs));
+  b.forEach((v, t) => expect(Math.abs(v - scanned.b[t] * ratio)).toBeLessThan(1e-5));
+  expect(Math.max(...b.map(Math.abs))).toBeCloseTo(2, 5);
   // True tanh recurrence and the Hillis–Steele pattern with the pseudo-combine, recomputed here.
   let h = 0;
   const exact = a.map((at, t) => (h = Math.tanh(at * h + b[t])));
@@ -254,9 +262,8 @@ test('the tanh recurrence through the scan pattern: the measured error is shown 
   }
   const pseudo = nodes.map((node) => Math.tanh(node[1]));
   const maxError = Math.max(...pseudo.map((p, t) => Math.abs(p - exact[t])));
-  const panel = page.getByTestId('scan-tanh');
   const shown = Number(await panel.getAttribute('data-max-error'));
-  expect(maxError).toBeGreaterThan(1e-3);
+  expect(maxError).toBeGreaterThan(0.05);
   expect(Math.abs(shown - maxError)).toBeLessThan(1e-4);
   await expect(panel).toContainText('off by up to');
 });

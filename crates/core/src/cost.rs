@@ -10,7 +10,7 @@
 //! ```
 
 use crate::models::family::{Family, ModelConfig};
-use crate::models::Cost;
+use crate::models::{ceil_log2, Cost};
 
 /// Width of every model in the Cost view and the benchmarks.
 pub const D_MODEL: usize = 16;
@@ -44,14 +44,72 @@ pub struct TheoryRow {
     pub cost: Cost,
 }
 
-/// The counted cost of `config` at width `d_model` for every length in `lens`.
+/// The counted cost of `config` at width `d_model` for every length in `lens`, with the
+/// depths of [`depths`] (the one convention of the Cost view).
 pub fn theory_table(config: &ModelConfig, d_model: usize, lens: &[usize]) -> Vec<TheoryRow> {
     lens.iter()
-        .map(|&len| TheoryRow {
-            len,
-            cost: config.cost(d_model, len),
+        .map(|&len| {
+            let mut cost = config.cost(d_model, len);
+            (cost.sequential_depth, cost.parallel_depth) = depths(config, len);
+            TheoryRow { len, cost }
         })
         .collect()
+}
+
+/// Levels of pairwise combines that reduce `m` items: ⌈log₂ m⌉, at least one.
+pub fn combine_levels(m: usize) -> u64 {
+    u64::from(ceil_log2(m)).max(1)
+}
+
+/// (sequential depth, parallel depth) of a forward pass on `len` tokens, under one
+/// convention for every family (binary-combine accounting): a depth counts the levels that
+/// must run one after another when everything independent runs at once, where combining m
+/// positions (a sum, a maximum, a scan) takes ⌈log₂ m⌉ levels of pairwise combines, at least
+/// one per layer; work inside one position (projections, MLP, gates) is not counted.
+/// - CNN: each layer sums k taps: ⌈log₂ k⌉ per layer, both depths.
+/// - Transformer: each layer's softmax (maximum, normaliser) and weighted sum run over up to
+///   n keys side by side: ⌈log₂ n⌉ per layer, both depths.
+/// - tanh RNN: n steps, each needing the previous one, both depths.
+/// - Linear RNN, S4D, Mamba: stepped in time (as the app computes them) n steps; by a
+///   parallel scan ⌈log₂ n⌉ (Hillis–Steele's levels); the linear RNN's Blelloch form takes
+///   2·⌈log₂ n⌉; S4D's convolution form sums up to n kernel terms per output, ⌈log₂ n⌉ for
+///   both depths; Mamba's width-k convolution adds ⌈log₂ k⌉ before the scan.
+pub fn depths(config: &ModelConfig, len: usize) -> (u64, u64) {
+    let scan = combine_levels(len);
+    let n = len.max(1) as u64;
+    match config {
+        ModelConfig::Cnn(c) => {
+            let d = c.layers as u64 * combine_levels(c.kernel);
+            (d, d)
+        }
+        ModelConfig::Transformer(c) => {
+            let d = c.layers as u64 * scan;
+            (d, d)
+        }
+        ModelConfig::Rnn(_) => (n, n),
+        ModelConfig::LinearRnn(c) => (if c.by_scan { 2 * scan } else { n }, scan),
+        ModelConfig::S4d(c) => match c.form {
+            crate::models::s4d::Form::Recurrence => (n, scan),
+            crate::models::s4d::Form::Convolution => (scan, scan),
+        },
+        ModelConfig::Mamba(c) => {
+            let conv = combine_levels(c.d_conv);
+            (conv + n, conv + scan)
+        }
+    }
+}
+
+/// The growth exponent of the counted multiply-adds of `family`'s default configuration:
+/// the least-squares slope on log-log axes over the lengths of `lens` with `len ≥ min_len`
+/// (the same window as the fitted exponent of the measurements).
+pub fn counted_exponent(family: Family, lens: &[usize], min_len: usize) -> Option<f64> {
+    let config = ModelConfig::default_for(family);
+    let points: Vec<(f64, f64)> = lens
+        .iter()
+        .filter(|&&n| n >= min_len)
+        .map(|&n| (n as f64, config.cost(D_MODEL, n).multiply_adds as f64))
+        .collect();
+    loglog_slope(&points)
 }
 
 /// Which counted quantity a chart or column shows.
@@ -85,8 +143,8 @@ impl Metric {
     pub fn label(self) -> &'static str {
         match self {
             Metric::MultiplyAdds => "multiply-adds per forward pass",
-            Metric::SequentialDepth => "sequential depth (steps, as computed)",
-            Metric::ParallelDepth => "parallel depth (steps, best parallel algorithm)",
+            Metric::SequentialDepth => "sequential depth (levels, as computed)",
+            Metric::ParallelDepth => "parallel depth (levels, best parallel algorithm)",
             Metric::Memory => "memory per generated token (floats)",
         }
     }
@@ -332,5 +390,83 @@ mod tests {
         assert_eq!(lines.len(), 1 + MEASURE_LENS.len());
         assert!(lines[0].starts_with("model,n,"));
         assert!(lines[1].starts_with("transformer,64,16,1.000000,5,1,"));
+    }
+
+    /// The depth convention at the defaults, from formulas written here: attention
+    /// layers·⌈log₂ n⌉, the scans ⌈log₂ n⌉, the tanh RNN n, the CNN layers·⌈log₂ k⌉; S4D's
+    /// convolution form no deeper in parallel than sequentially. Every family's parallel depth
+    /// is at most its sequential depth.
+    #[test]
+    fn claims_one_depth_convention() {
+        let log2 = |n: usize| (n as f64).log2().ceil() as u64;
+        for n in THEORY_LENS {
+            for family in Family::ALL {
+                let config = ModelConfig::default_for(family);
+                let (seq, par) = depths(&config, n);
+                assert!(par <= seq, "{family:?} at {n}: {par} > {seq}");
+                let want = match &config {
+                    ModelConfig::Cnn(c) => c.layers as u64 * log2(c.kernel),
+                    ModelConfig::Transformer(c) => c.layers as u64 * log2(n),
+                    ModelConfig::Rnn(_) => n as u64,
+                    ModelConfig::Mamba(c) => log2(c.d_conv) + log2(n),
+                    _ => log2(n),
+                };
+                assert_eq!(par, want, "{family:?} at {n}");
+                let row = theory_table(&config, D_MODEL, &[n])[0];
+                assert_eq!(row.cost.parallel_depth, par);
+            }
+            let conv = ModelConfig::S4d(crate::models::s4d::Config {
+                form: crate::models::s4d::Form::Convolution,
+                ..Default::default()
+            });
+            assert_eq!(depths(&conv, n), (log2(n), log2(n)));
+        }
+        // At n = 4096 the two-layer transformer needs 2·12 levels, as many as a scan's 12 per layer.
+        let t = ModelConfig::default_for(Family::Transformer);
+        assert_eq!(depths(&t, 4096).1, 24);
+    }
+
+    /// "n(n+1)·d and 12·n·d² are equal at n ≈ 12·d": below 12·d − 1 the projections are more,
+    /// from 12·d on the scores are more.
+    #[test]
+    fn claims_attention_overtakes_projections_at_twelve_d() {
+        let d = D_MODEL as u64;
+        let scores = |n: u64| n * (n + 1) * d;
+        let projections = |n: u64| 12 * n * d * d;
+        assert!(scores(12 * d - 2) < projections(12 * d - 2));
+        assert_eq!(scores(12 * d - 1), projections(12 * d - 1));
+        assert!(scores(12 * d) > projections(12 * d));
+    }
+
+    /// The counted slope the fitted exponent is compared with: over n = 512…4096 the
+    /// transformer's counted multiply-adds grow with slope ≈ 1.87, not 2; the others 1.
+    #[test]
+    fn claims_counted_slope_over_the_measured_window() {
+        let d = D_MODEL as f64;
+        let xs: Vec<f64> = [512.0f64, 1024.0, 2048.0, 4096.0]
+            .iter()
+            .map(|n| n.ln())
+            .collect();
+        let ys: Vec<f64> = [512.0f64, 1024.0, 2048.0, 4096.0]
+            .iter()
+            .map(|&n| (2.0 * (12.0 * n * d * d + n * (n + 1.0) * d)).ln())
+            .collect();
+        let (mx, my) = (xs.iter().sum::<f64>() / 4.0, ys.iter().sum::<f64>() / 4.0);
+        let slope = xs
+            .iter()
+            .zip(&ys)
+            .map(|(x, y)| (x - mx) * (y - my))
+            .sum::<f64>()
+            / xs.iter().map(|x| (x - mx).powi(2)).sum::<f64>();
+        let counted = counted_exponent(Family::Transformer, &MEASURE_LENS, FIT_MIN_LEN).unwrap();
+        assert_abs_diff_eq!(counted, slope, epsilon = 1e-9);
+        assert!((counted - 1.87).abs() < 0.01, "{counted}");
+        for family in Family::ALL
+            .into_iter()
+            .filter(|f| *f != Family::Transformer)
+        {
+            let p = counted_exponent(family, &MEASURE_LENS, FIT_MIN_LEN).unwrap();
+            assert_abs_diff_eq!(p, 1.0, epsilon = 1e-9);
+        }
     }
 }

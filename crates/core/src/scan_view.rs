@@ -308,6 +308,23 @@ pub fn chart_ns() -> Vec<usize> {
     ns
 }
 
+/// Default of the tanh counter-example's scale: `b_t` rescaled so that its largest magnitude is
+/// this. tanh is close to linear below ≈ 0.3 (tanh x ≈ x − x³/3), so the untrained Mamba
+/// channel's `b_t ≈ 1e-4` would hide the failure; at 2 tanh saturates (tanh 2 ≈ 0.96).
+pub const TANH_SCALE: f32 = 2.0;
+
+/// The tanh counter-example's inputs: the same `a_t`, and `b_t` multiplied by one factor so
+/// that max |b_t| = `scale` (unchanged when every `b_t` is 0 or `scale` is not positive).
+pub fn tanh_inputs(a: &[f32], b: &[f32], scale: f32) -> (Vec<f32>, Vec<f32>) {
+    let largest = b.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let factor = if largest > 0.0 && scale > 0.0 && largest.is_finite() {
+        scale / largest
+    } else {
+        1.0
+    };
+    (a.to_vec(), b.iter().map(|v| v * factor).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,5 +457,53 @@ mod tests {
         );
         // Blelloch n = 5 → m = 8: 14 combines, 6 levels.
         assert_eq!(cost_curve(Algorithm::Blelloch, &[5]), vec![(5, 14, 6)]);
+    }
+
+    /// Claims of the Scan view's caption, at the default n = 8 and at n = 64, against formulas
+    /// written here: Hillis–Steele Σ_d (n − 2^d) combines (≈ n·log₂ n) in ⌈log₂ n⌉ levels;
+    /// Blelloch 2(m − 1) combines (O(n)) in 2·log₂ m levels, m = 2^⌈log₂ n⌉; the sequential loop
+    /// n − 1 combines in n − 1 levels, the least work of all.
+    #[test]
+    fn claims_work_and_depth_of_the_scans() {
+        for n in [8usize, 64] {
+            let log2 = (n as f64).log2().ceil() as usize;
+            let m = 1usize << log2;
+            let hs_work: usize = (0..log2).map(|d| n - (1 << d)).sum();
+            let ones = vec![1.0f32; n];
+            let count = |alg| {
+                let run = scan(alg, &ones, &ones, false);
+                (run.combines, run.depth)
+            };
+            assert_eq!(count(Algorithm::HillisSteele), (hs_work, log2));
+            assert_eq!(count(Algorithm::Blelloch), (2 * (m - 1), 2 * log2));
+            assert_eq!(count(Algorithm::Sequential), (n - 1, n - 1));
+            // "n log n" work: within n·log₂ n and above n·(log₂ n − 1).
+            assert!(
+                hs_work <= n * log2 && hs_work > n * (log2 - 1),
+                "{n}: {hs_work}"
+            );
+            // Blelloch's work is O(n): at most 2n; the loop does the least.
+            assert!(2 * (m - 1) < 2 * n + 1 && n - 1 <= 2 * (m - 1).min(hs_work));
+        }
+        // The n = 8 numbers the caption's formulas give.
+        assert_eq!(
+            scan(Algorithm::HillisSteele, &[1.0; 8], &[1.0; 8], false).combines,
+            17
+        );
+        assert_eq!(
+            scan(Algorithm::Blelloch, &[1.0; 8], &[1.0; 8], false).combines,
+            14
+        );
+    }
+
+    #[test]
+    fn tanh_inputs_rescale_b_only() {
+        let (a, b) = tanh_inputs(&[0.4, 0.5], &[1e-4, -2e-4], 2.0);
+        assert_eq!(a, vec![0.4, 0.5]);
+        assert!(
+            (b[0] - 1.0).abs() < 1e-6 && (b[1] + 2.0).abs() < 1e-6,
+            "{b:?}"
+        );
+        assert_eq!(tanh_inputs(&[1.0], &[0.0], 2.0).1, vec![0.0]);
     }
 }

@@ -1114,4 +1114,39 @@ mod tests {
         assert_abs_diff_eq!(s[0], 1.0, epsilon = 1e-12);
         assert_abs_diff_eq!(*s.last().unwrap(), 3.0, epsilon = 1e-12);
     }
+
+    /// The SSM view's "K_k = f·Re Σ_n C_n B̄_n Ā_n^k, f = 2 for S4D-Lin" at the view's defaults
+    /// (S4D-Lin, N = 16, Δ = 0.1, seed 42), with ZOH written here, B̄ = (e^{ΔA} − 1)/A·B,
+    /// against the model's own kernel: f = 2 matches, f = 1 does not.
+    #[test]
+    fn claims_kernel_has_the_factor_two_for_conjugate_pairs() {
+        let config = s4d::Config {
+            variant: s4d::Variant::Lin,
+            states: 16,
+            delta: 0.1,
+            form: s4d::Form::Recurrence,
+        };
+        let params = s4d::Params::init(&config, 2, 42).unwrap();
+        let model = s4d::kernel(&params, 32);
+        let c64 = |v: &num_complex::Complex32| Complex64::new(f64::from(v.re), f64::from(v.im));
+        let (a, b, c): (Vec<_>, Vec<_>, Vec<_>) = (
+            params.a.row(0).iter().map(c64).collect(),
+            params.b.row(0).iter().map(c64).collect(),
+            params.c.row(0).iter().map(c64).collect(),
+        );
+        let sum = |k: usize| -> f64 {
+            (0..a.len())
+                .map(|n| {
+                    let b_bar = ((a[n] * 0.1).exp() - 1.0) / a[n] * b[n];
+                    (c[n] * b_bar * (a[n] * 0.1 * k as f64).exp()).re
+                })
+                .sum()
+        };
+        let mut gap_without_factor = 0.0f64;
+        for k in 0..32 {
+            assert_abs_diff_eq!(f64::from(model[[k, 0]]), 2.0 * sum(k), epsilon = 1e-4);
+            gap_without_factor = gap_without_factor.max((f64::from(model[[k, 0]]) - sum(k)).abs());
+        }
+        assert!(gap_without_factor > 1e-3, "{gap_without_factor}");
+    }
 }

@@ -90,7 +90,42 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
     let px = |v: f64| (v * ratio).round() as u32;
     let (x0, x1) = plot.x;
     let (y0, y1) = plot.y;
-    let mut chart = ChartBuilder::on(&root)
+    // The legend gets its own strip beside the plot (below it on a narrow canvas), so it never
+    // covers a curve.
+    let labels: Vec<&str> = plot
+        .markers
+        .iter()
+        .filter(|m| m.x.is_finite() && m.x >= x0 && m.x <= x1)
+        .map(|m| m.label.as_str())
+        .chain(
+            plot.series
+                .iter()
+                .filter(|s| !s.label.is_empty())
+                .map(|s| s.label.as_str()),
+        )
+        .collect();
+    let widest = labels
+        .iter()
+        .map(|l| root.estimate_text_size(l, &font).map_or(0, |(w, _)| w))
+        .max()
+        .unwrap_or(0);
+    let (w, h) = root.dim_in_pixel();
+    let legend_w = if labels.is_empty() {
+        0
+    } else {
+        widest + px(56.0)
+    };
+    let legend_h = px(12.0 + 17.0 * labels.len() as f64 + 4.0);
+    let (plot_area, legend_area) = if legend_w == 0 {
+        (root.clone(), None)
+    } else if legend_w * 3 <= w {
+        let (a, b) = root.split_horizontally(w - legend_w);
+        (a, Some(b))
+    } else {
+        let (a, b) = root.split_vertically(h.saturating_sub(legend_h));
+        (a, Some(b))
+    };
+    let mut chart = ChartBuilder::on(&plot_area)
         .margin(px(8.0))
         .x_label_area_size(px(34.0))
         .y_label_area_size(px(52.0))
@@ -155,8 +190,16 @@ pub fn draw(canvas: &HtmlCanvasElement, plot: &Plot) -> Result<(), String> {
             }
         }
     }
-    let area = chart.plotting_area().strip_coord_spec();
-    draw_legend(&area, &legend, &plot.legend, &font, &palette, ratio)?;
+    if let Some(area) = legend_area {
+        draw_legend(
+            &area,
+            &legend,
+            &SeriesLabelPosition::UpperLeft,
+            &font,
+            &palette,
+            ratio,
+        )?;
+    }
     root.present().map_err(|e| err(&e))
 }
 

@@ -1,0 +1,60 @@
+//! The Cost view's state, owned by the app shell: the chosen quantity, the largest n, and the
+//! measurement (its progress, points and notes), which keeps running while another view is
+//! open and stays until the next run.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::runner::{RunSignals, RunState};
+use crate::core::cost::{theory_table, Metric, TheoryRow, D_MODEL, THEORY_LENS};
+use crate::core::models::family::{Family, ModelConfig};
+
+/// The counted tables of every family at the defaults (computed once).
+pub type Tables = Arc<Vec<(Family, Vec<TheoryRow>)>>;
+
+/// Everything the Cost view shows, kept while another view is open.
+#[derive(Clone, Copy)]
+pub struct CostState {
+    /// The counted quantity charted.
+    pub metric: RwSignal<Metric>,
+    /// Largest n measured (slider, log scale).
+    pub n_max: RwSignal<f64>,
+    /// The measurement's signals.
+    pub run: RunSignals,
+    /// The measurement's generation: bumping it stops the run in progress.
+    pub live: StoredValue<Arc<AtomicU64>>,
+    /// Notice about the CSV download, in (English, Spanish).
+    pub csv_notice: RwSignal<Option<(String, String)>>,
+    pub tables: StoredValue<Tables>,
+}
+
+impl Default for CostState {
+    fn default() -> Self {
+        CostState {
+            metric: RwSignal::new(Metric::MultiplyAdds),
+            n_max: RwSignal::new(4096.0),
+            run: RunSignals {
+                state: RwSignal::new(RunState::Idle),
+                progress: RwSignal::new((0, 0)),
+                results: RwSignal::new(Vec::new()),
+                notes: RwSignal::new(Vec::new()),
+                method_notes: RwSignal::new(Vec::new()),
+            },
+            live: StoredValue::new(Arc::new(AtomicU64::new(0))),
+            csv_notice: RwSignal::new(None),
+            tables: StoredValue::new(Arc::new(
+                Family::ALL
+                    .iter()
+                    .map(|&f| {
+                        (
+                            f,
+                            theory_table(&ModelConfig::default_for(f), D_MODEL, &THEORY_LENS),
+                        )
+                    })
+                    .collect(),
+            )),
+        }
+    }
+}
