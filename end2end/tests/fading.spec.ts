@@ -78,9 +78,11 @@ test('linear RNN with θ = 0: state influence is r^k and the half-life is ln ½ 
     const got = state[k] / state[0];
     expect(Math.abs(got - want) / want, `k = ${k}: ${got} vs ${want}`).toBeLessThan(1e-4);
   }
-  const halfLife = Math.log(0.5) / Math.log(r);
+  // The read-outs take the maximum over distances ≥ 1 (other positions): for c·r^k it is at
+  // k = 1, so ½ of it is reached at 1 + ln ½ / ln r.
+  const halfLife = 1 + Math.log(0.5) / Math.log(r);
   await expect(page.getByTestId('memory-linear-rnn-half')).toHaveText(halfLife.toFixed(1));
-  const hundredth = Math.log(0.01) / Math.log(r);
+  const hundredth = 1 + Math.log(0.01) / Math.log(r);
   await expect(page.getByTestId('memory-linear-rnn-hundredth')).toHaveText(hundredth.toFixed(1));
 });
 
@@ -96,8 +98,11 @@ test('toggles remove curves and every slider changes the chart', async ({ app, p
     await page.getByTestId(`toggle-${id}`).uncheck();
     await expect.poll(drawn).not.toContain(name);
     expect(await pixels(page, 'fading-canvas')).not.toEqual(before);
+    // The memory table lists only the shown families.
+    await expect(page.getByTestId(`memory-row-${id}`)).toHaveCount(0);
     await page.getByTestId(`toggle-${id}`).check();
     await expect.poll(drawn).toContain(name);
+    await expect(page.getByTestId(`memory-row-${id}`)).toHaveCount(1);
   }
   await page.getByTestId('toggle-closed').uncheck();
   await expect.poll(drawn).not.toContain('S4D closed form');
@@ -142,9 +147,10 @@ test('selectivity demo: marks set Δ by the displayed rule and change the Mamba 
   const deltas = () => json<number[]>(page, 'delta-bars', 'data-delta');
   const mambaCurve = async () =>
     JSON.stringify((await json<Curves>(page, 'selectivity-chart', 'data-curves'))['Mamba with the Δ rule']);
-  // Defaults: Δ₀ = 0.1 (S4D's Δ), s = 3, token 1 marked, role "write".
+  // Defaults: the demo's own Δ₀ = 1 (log slider: position 0), s = 3, token 1 marked, role "write".
   const s = Number(await page.getByTestId('slider-keep-strength').inputValue());
-  const base = 0.1;
+  expect(Number(await page.getByTestId('slider-demo-delta').inputValue())).toBe(0);
+  const base = 1;
   let d = await deltas();
   expect(d[1]).toBeCloseTo(base * Math.exp(s), 4);
   expect(d[0]).toBeCloseTo(base * Math.exp(-s), 6);
@@ -161,7 +167,16 @@ test('selectivity demo: marks set Δ by the displayed rule and change the Mamba 
   await page.getByTestId('role-hold').check();
   await expect.poll(async () => (await deltas())[5]).toBeCloseTo(base * Math.exp(-s), 6);
   await page.getByTestId('role-write').check();
-  await expect(page.getByTestId('delta-rule')).toContainText('marked tokens Δ = 2.01');
+  await expect(page.getByTestId('delta-rule')).toContainText('marked tokens Δ = 20.1');
+  // The reference-scale preset moves Δ₀ to 0.05 and the S4D curve with it.
+  const s4dCurve = async () =>
+    JSON.stringify((await json<Curves>(page, 'selectivity-chart', 'data-curves'))['S4D (Δ = Δ₀ for every token)']);
+  const s4dBefore = await s4dCurve();
+  await page.getByTestId('demo-preset-reference').click();
+  await expect(page.getByTestId('delta-rule')).toContainText('Δ₀ = 0.0500');
+  await expect.poll(s4dCurve).not.toEqual(s4dBefore);
+  await page.getByTestId('demo-preset-selective').click();
+  await expect(page.getByTestId('delta-rule')).toContainText('Δ₀ = 1.00');
   await demo.scrollIntoViewIfNeeded();
   await demo.screenshot({ path: 'screenshots/fading-selectivity.png' });
 });
@@ -170,8 +185,10 @@ test('vanishing/exploding demo: three radii, the small one fading', async ({ app
   await app.open();
   await app.show('fading');
   const curves = await json<Curves>(page, 'vanishing-chart', 'data-curves');
-  expect(Object.keys(curves)).toEqual(['RNN ρ = 0.5', 'RNN ρ = 1', 'RNN ρ = 1.5']);
-  const small = curves['RNN ρ = 0.5'] as number[];
+  const keys = Object.keys(curves);
+  expect(keys.map((k) => k.split(' (')[0])).toEqual(['RNN ρ = 0.5', 'RNN ρ = 1', 'RNN ρ = 1.5']);
+  for (const k of keys) expect(k).toMatch(/σ_max = [0-9.]+\)$/);
+  const small = curves[keys[0]] as number[];
   expect(small[small.length - 1]).toBeLessThan(small[1] * 1e-2);
   await page.getByTestId('vanishing-demo').screenshot({ path: 'screenshots/fading-vanishing.png' });
 });

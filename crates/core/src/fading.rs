@@ -5,7 +5,14 @@
 //! ```text
 //! curve      f(k) = I[i, i − k], k = 0..=i          one row of an influence matrix, by distance
 //! reach      the farthest distance at which f(k) ≥ fraction · max f (½ and 1/100 in the view),
-//!            refined by log-linear interpolation to the next sample
+//!            refined by log-linear interpolation to the next sample; `memory_from(f, 1)` takes
+//!            the maximum over distances k ≥ 1 only, so it measures what reaches output i from
+//!            OTHER positions and leaves out k = 0 (the residual / D skip path of token i itself)
+//! slope      least-squares slope of ln f(k) over k ≥ from: e^slope is the factor per token
+//!            (a geometric curve c·ρ^k has slope ln ρ)
+//! σ_max(W)   the largest singular value of the RNN's recurrent matrix: σ_max < 1 is the
+//!            sufficient condition for vanishing gradients with tanh (|tanh'| ≤ 1; Pascanu,
+//!            Mikolov & Bengio 2013, §3.1), since ‖∂h_i/∂h_j‖ ≤ σ_max^{i−j}
 //! closed forms (beside the measured curves)
 //!   linear RNN  g(k) = r^k · ‖Re(e^{iθk} C B)‖_F     (shared λ = r·e^{iθ}): the influence on
 //!               the MLP's input z_i = Re(C h_i); the |λ|^k = r^k envelope times the rotation
@@ -82,6 +89,119 @@ pub fn memory(curve: &[f32]) -> Memory {
     Memory {
         half: reach(curve, 0.5),
         hundredth: reach(curve, 0.01),
+    }
+}
+
+/// [`memory`] over the distances `from..` only: the maximum is the largest value at k ≥ `from`
+/// and the distances returned are distances in `curve` (shifted back by `from`). With
+/// `from = 1` the read-out measures the mixing from other positions, not the skip path at k = 0.
+pub fn memory_from(curve: &[f32], from: usize) -> Memory {
+    let shift = |r: Reach| match r {
+        Reach::Within(v) => Reach::Within(v + from as f32),
+        Reach::Beyond(n) => Reach::Beyond(n + from),
+        Reach::Undefined => Reach::Undefined,
+    };
+    let m = memory(curve.get(from..).unwrap_or(&[]));
+    Memory {
+        half: shift(m.half),
+        hundredth: shift(m.hundredth),
+    }
+}
+
+/// `curve / max(curve[from..])` (the whole curve, scaled by the maximum over k ≥ `from`), or
+/// `None` when there is no positive maximum there or a value is not finite.
+pub fn normalized_from(curve: &[f32], from: usize) -> Option<Vec<f32>> {
+    if curve.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let max = curve
+        .get(from..)
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .fold(0.0f32, f32::max);
+    (max > 0.0).then(|| curve.iter().map(|v| v / max).collect())
+}
+
+/// Least-squares slope of ln f(k) against k over the distances `from..` whose values are
+/// positive and finite (`None` with fewer than two such points). `e^slope` is the mean factor
+/// per token: ln ρ for a geometric curve c·ρ^k, about 0 for a curve without a trend.
+pub fn log_slope(curve: &[f32], from: usize) -> Option<f64> {
+    let points: Vec<(f64, f64)> = curve
+        .iter()
+        .enumerate()
+        .skip(from)
+        .filter(|(_, v)| v.is_finite() && **v > 0.0)
+        .map(|(k, v)| (k as f64, f64::from(*v).ln()))
+        .collect();
+    if points.len() < 2 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let (mx, my) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+    let (sxy, sxx) = points.iter().fold((0.0, 0.0), |(sxy, sxx), (x, y)| {
+        (sxy + (x - mx) * (y - my), sxx + (x - mx) * (x - mx))
+    });
+    Some(sxy / sxx)
+}
+
+/// The largest singular value σ_max(W) = ‖W‖₂ = √λ_max(WᵀW), by power iteration on WᵀW in f64
+/// (WᵀW is symmetric positive semi-definite, so the iteration converges to its largest
+/// eigenvalue from a start vector not orthogonal to its eigenvector). 0 for an empty matrix,
+/// NaN when W holds a non-finite value.
+pub fn largest_singular_value(w: ArrayView2<f32>) -> f32 {
+    if w.iter().any(|v| !v.is_finite()) {
+        return f32::NAN;
+    }
+    let w = w.mapv(f64::from);
+    let gram = w.t().dot(&w); // [n, n]
+    let n = gram.nrows();
+    if n == 0 {
+        return 0.0;
+    }
+    // A start vector with distinct entries: not orthogonal to the top eigenvector in practice.
+    let mut v = ndarray::Array1::from_shape_fn(n, |k| 1.0 + 0.1 * k as f64);
+    let mut lambda = 0.0;
+    for _ in 0..500 {
+        let next = gram.dot(&v);
+        let norm = next.dot(&next).sqrt();
+        if norm == 0.0 {
+            return 0.0;
+        }
+        let new_lambda = next.dot(&v) / v.dot(&v);
+        v = next / norm;
+        if (new_lambda - lambda).abs() <= 1e-12 * new_lambda.abs() {
+            lambda = new_lambda;
+            break;
+        }
+        lambda = new_lambda;
+    }
+    lambda.max(0.0).sqrt() as f32
+}
+
+/// What an RNN's recurrent matrix says about its gradients (words in the UI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gradients {
+    /// σ_max(W) < 1: every step shrinks ∂h by at least σ_max (|tanh'| ≤ 1), so the influence
+    /// must vanish geometrically.
+    MustVanish,
+    /// σ_max(W) ≥ 1 but ρ(W) ≤ 1: no guarantee either way; W^k itself does not grow.
+    NoGuarantee,
+    /// ρ(W) > 1: W^k grows, so σ_max > 1 and the necessary condition for exploding holds;
+    /// tanh saturation can still tame it.
+    MayExplode,
+}
+
+/// [`Gradients`] from σ_max(W) and the spectral radius ρ(W).
+pub fn rnn_gradients(sigma_max: f32, rho: f32) -> Gradients {
+    if sigma_max < 1.0 {
+        Gradients::MustVanish
+    } else if rho > 1.0 {
+        Gradients::MayExplode
+    } else {
+        Gradients::NoGuarantee
     }
 }
 
@@ -629,5 +749,71 @@ mod tests {
         }
         // Errors are passed on: wrong Δ length.
         assert!(mamba_influence_with_delta(&p, x.view(), delta.slice(ndarray::s![..3])).is_err());
+    }
+    #[test]
+    fn memory_from_one_leaves_out_the_skip_path() {
+        // A spike at k = 0 (the skip path) and a geometric tail 0.8^k from k = 1 on.
+        let mut curve: Vec<f32> = (0..40).map(|k| 0.8f32.powi(k)).collect();
+        curve[0] = 100.0;
+        // With k = 0 the maximum is the spike: the read-out falls below ½ right away.
+        assert!(matches!(memory(&curve).half, Reach::Within(v) if v < 1.0));
+        // Over k ≥ 1: max 0.8 at k = 1, ½ of it at 1 + ln ½ / ln 0.8 = 4.1063.
+        let Reach::Within(half) = memory_from(&curve, 1).half else {
+            panic!("expected a crossing");
+        };
+        assert_abs_diff_eq!(half, 1.0 + 0.5f32.ln() / 0.8f32.ln(), epsilon = 1e-3);
+        assert_eq!(memory_from(&[1.0, 0.9, 0.8], 1).half, Reach::Beyond(2));
+        assert_eq!(memory_from(&[1.0], 1).half, Reach::Undefined);
+        assert_eq!(memory_from(&curve, 0), memory(&curve));
+        assert_eq!(
+            normalized_from(&[4.0, 2.0, 1.0], 1),
+            Some(vec![2.0, 1.0, 0.5])
+        );
+        assert_eq!(normalized_from(&[4.0, 0.0], 1), None);
+    }
+
+    #[test]
+    fn log_slope_of_geometric_and_flat_curves() {
+        let curve: Vec<f32> = (0..20).map(|k| 3.0 * 0.7f32.powi(k)).collect();
+        assert_abs_diff_eq!(log_slope(&curve, 1).unwrap(), 0.7f64.ln(), epsilon = 1e-5);
+        assert_abs_diff_eq!(
+            log_slope(&[2.0, 2.0, 2.0], 0).unwrap(),
+            0.0,
+            epsilon = 1e-12
+        );
+        // Zeros are left out; fewer than two points: none.
+        assert_eq!(log_slope(&[1.0, 0.0, 0.0], 0), None);
+    }
+
+    #[test]
+    fn largest_singular_value_by_hand() {
+        // diag(3, −5): σ_max = 5.
+        assert_abs_diff_eq!(
+            largest_singular_value(array![[3.0, 0.0], [0.0, -5.0]].view()),
+            5.0,
+            epsilon = 1e-5
+        );
+        // [[1, 1], [0, 1]]: σ_max = golden ratio φ = (1 + √5)/2 although ρ = 1.
+        let phi = (1.0 + 5f32.sqrt()) / 2.0;
+        assert_abs_diff_eq!(
+            largest_singular_value(array![[1.0, 1.0], [0.0, 1.0]].view()),
+            phi,
+            epsilon = 1e-5
+        );
+        // Rank one u vᵀ: σ_max = ‖u‖‖v‖ = 5 · √2.
+        let w = array![[3.0, 3.0], [4.0, 4.0]];
+        assert_abs_diff_eq!(
+            largest_singular_value(w.view()),
+            5.0 * 2f32.sqrt(),
+            epsilon = 1e-4
+        );
+        assert!(largest_singular_value(array![[f32::NAN]].view()).is_nan());
+    }
+
+    #[test]
+    fn rnn_gradient_regimes() {
+        assert_eq!(rnn_gradients(0.8, 0.5), Gradients::MustVanish);
+        assert_eq!(rnn_gradients(1.7, 0.9), Gradients::NoGuarantee);
+        assert_eq!(rnn_gradients(2.5, 1.5), Gradients::MayExplode);
     }
 }

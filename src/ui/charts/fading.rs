@@ -4,12 +4,16 @@
 //! log axis cannot show (0, underflow below the floor, overflow, NaN) are left out of the
 //! lines — [`crate::core::fading::log_segments`] splits a curve around them — and the view
 //! says so in words.
+//!
+//! The x axis carries whole distances only (ticks at integers, every 1, 2, 5, 10… tokens), and a
+//! legend beside the plot names each curve in its family's colour (`ui::palette`): the legend
+//! sits in its own column, so it never covers a curve.
 
 use plotters::coord::combinators::IntoLogRange;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::backend_for;
+use super::canvas::{backend_for, draw_legend, LegendEntry, LegendMark};
 use crate::core::fading::log_segments;
 use crate::ui::theme::chart_palette;
 
@@ -30,6 +34,8 @@ pub struct Curve {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FadingChart {
     pub curves: Vec<Curve>,
+    /// Smallest distance on the x axis (1 when distance 0, the token itself, is left out).
+    pub x_min: usize,
     /// Largest distance on the x axis.
     pub x_max: usize,
     /// y axis range (log scale), both positive.
@@ -50,6 +56,20 @@ fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
     RGBColor(r, g, b)
 }
 
+/// Whole-number tick positions from `lo` to `hi`: every 1, 2, 5, 10, 20… so that at most
+/// about 12 ticks are drawn (a short sentence never repeats a label: "0 0 1 2 2 3").
+pub fn integer_ticks(lo: usize, hi: usize) -> Vec<usize> {
+    let span = hi.saturating_sub(lo).max(1);
+    let step = [1, 2, 5]
+        .iter()
+        .flat_map(|m| (0..6).map(move |e| m * 10usize.pow(e)))
+        .filter(|s| span / s <= 11)
+        .min()
+        .unwrap_or(1);
+    let first = lo.div_ceil(step) * step;
+    (first..=hi).step_by(step).collect()
+}
+
 /// Draws `data` on `canvas`. Errors come back as text for the view to show.
 pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String> {
     let Some((backend, ratio)) = backend_for(canvas) else {
@@ -61,24 +81,43 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
     let root = backend.into_drawing_area();
     root.fill(&palette.background).map_err(err)?;
     let (lo, hi) = data.y_range;
-    let x_max = data.x_max.max(1) as f32;
+    // Distances are whole numbers: an integer axis has integer ticks only.
+    let x_min = data.x_min as i32;
+    let x_max = data.x_max.max(data.x_min + 1) as i32;
     let font = ("sans-serif", px(13.0)).into_font().color(&palette.text);
-    let mut chart = ChartBuilder::on(&root)
+    // The legend gets its own column on the right, as wide as its longest label.
+    let widest = data
+        .curves
+        .iter()
+        .map(|c| {
+            root.estimate_text_size(&c.label, &font)
+                .map_or(0, |(w, _)| w)
+        })
+        .max()
+        .unwrap_or(0);
+    let legend_w = if data.curves.is_empty() {
+        0
+    } else {
+        widest + px(44.0)
+    };
+    let (width, _) = root.dim_in_pixel();
+    let (plot_area, legend_area) = root.split_horizontally(width.saturating_sub(legend_w));
+    let ticks = integer_ticks(data.x_min, x_max as usize).len();
+    let mut chart = ChartBuilder::on(&plot_area)
         .margin(px(10.0))
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(64.0))
-        .build_cartesian_2d(0f32..x_max, (lo..hi).log_scale())
+        .build_cartesian_2d(x_min..x_max, (lo..hi).log_scale())
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc(data.x_desc.as_str())
         .y_desc(data.y_desc.as_str())
         .label_style(font.clone())
-        .axis_desc_style(font)
-        .x_labels(12)
+        .axis_desc_style(font.clone())
+        .x_labels(ticks)
         .y_labels(8)
         .y_label_formatter(&|v| format!("{v:.0e}"))
-        .x_label_formatter(&|v| format!("{v:.0}"))
         .axis_style(palette.axis)
         .light_line_style(palette.light_grid)
         .bold_line_style(palette.bold_grid)
@@ -90,7 +129,7 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
         if g > lo && g < hi {
             chart
                 .draw_series(DashedLineSeries::new(
-                    [(0.0, g), (x_max, g)],
+                    [(x_min, g), (x_max, g)],
                     px(2.0),
                     px(4.0),
                     grey.stroke_width(thin),
@@ -99,7 +138,8 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
         }
     }
     for &(x, colour) in &data.cutoffs {
-        if x <= x_max {
+        let x = x.round() as i32;
+        if x >= x_min && x <= x_max {
             chart
                 .draw_series(DashedLineSeries::new(
                     [(x, lo), (x, hi)],
@@ -111,10 +151,14 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
         }
     }
     for curve in &data.curves {
-        let (segments, _) = log_segments(&curve.values, lo);
+        let tail = curve.values.get(data.x_min..).unwrap_or(&[]);
+        let (segments, _) = log_segments(tail, lo);
         let style = rgb(curve.colour).stroke_width(px(if curve.dashed { 2.0 } else { 2.5 }));
         for seg in segments {
-            let points: Vec<(f32, f32)> = seg.into_iter().map(|(k, v)| (k, v.min(hi))).collect();
+            let points: Vec<(i32, f32)> = seg
+                .into_iter()
+                .map(|(k, v)| (k as i32 + x_min, v.min(hi)))
+                .collect();
             if curve.dashed {
                 chart
                     .draw_series(DashedLineSeries::new(points, px(7.0), px(5.0), style))
@@ -134,8 +178,8 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
             }
         }
     }
-    for &k in &data.marks {
-        let (x, y) = (k as f32, lo);
+    for &k in data.marks.iter().filter(|&&k| k >= data.x_min) {
+        let (x, y) = (k as i32, lo);
         chart
             .draw_series(std::iter::once(TriangleMarker::new(
                 (x, y),
@@ -144,6 +188,40 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &FadingChart) -> Result<(), String
             )))
             .map_err(err)?;
     }
+    let legend: Vec<LegendEntry> = data
+        .curves
+        .iter()
+        .map(|c| LegendEntry {
+            label: c.label.clone(),
+            colour: rgb(c.colour),
+            mark: LegendMark::Line,
+        })
+        .collect();
+    draw_legend(
+        &legend_area,
+        &legend,
+        &SeriesLabelPosition::UpperLeft,
+        &font,
+        &palette,
+        ratio,
+    )?;
     root.present().map_err(err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::integer_ticks;
+
+    #[test]
+    fn ticks_are_whole_and_distinct() {
+        assert_eq!(integer_ticks(0, 3), vec![0, 1, 2, 3]);
+        assert_eq!(integer_ticks(1, 5), vec![1, 2, 3, 4, 5]);
+        assert_eq!(integer_ticks(0, 17), vec![0, 2, 4, 6, 8, 10, 12, 14, 16]);
+        assert_eq!(
+            integer_ticks(1, 63),
+            (1..=6).map(|k| k * 10).collect::<Vec<_>>()
+        );
+        assert_eq!(integer_ticks(0, 0), vec![0]);
+    }
 }

@@ -7,7 +7,6 @@ use crate::ui::url_state::UrlState;
 
 pub mod cost;
 pub mod fading;
-pub mod fading_trained;
 pub mod flow;
 pub mod learn;
 pub mod presets;
@@ -41,6 +40,7 @@ pub fn provide_view_states() {
     provide_context(scan::state::ScanState::default());
     provide_context(cost::state::CostState::default());
     provide_context(ssm::state::SsmState::default());
+    provide_context(fading::state::FadingState::default());
 }
 
 /// Builds the view with this id, if there is one.

@@ -11,8 +11,8 @@
 
 use leptos::prelude::*;
 
-use super::fading::{absolute_chart, clip_notice, f32_list, reach_text, ChartCanvas};
-use crate::core::fading::memory;
+use super::common::{absolute_chart, clip_notice, f32_list, reach_text, ChartCanvas};
+use crate::core::fading::memory_from;
 use crate::core::learn::influence::influence_row;
 use crate::core::models::family::ModelParams;
 use crate::ui::charts::fading::Curve;
@@ -91,15 +91,18 @@ pub fn TrainedFading() -> impl IntoView {
         match curves.get() {
             Err(e) => e,
             Ok((a, b)) => {
-                let (a, b) = (reach_text(memory(&a).half), reach_text(memory(&b).half));
+                let (a, b) = (
+                    reach_text(memory_from(&a, 1).half),
+                    reach_text(memory_from(&b, 1).half),
+                );
                 match lang {
-                    Lang::En => format!("Influence still ≥ ½ of its maximum up to distance {a} after training, {b} before."),
-                    Lang::Es => format!("Influencia aún ≥ ½ de su máximo hasta la distancia {a} tras entrenar, {b} antes."),
+                    Lang::En => format!("Influence from other positions still ≥ ½ of its maximum over distances ≥ 1 up to distance {a} after training, {b} before."),
+                    Lang::Es => format!("Influencia desde otras posiciones aún ≥ ½ de su máximo en las distancias ≥ 1 hasta la distancia {a} tras entrenar, {b} antes."),
                 }
             }
         }
     };
-    let notice = move || chart.with(|c| clip_notice(&c.curves, c.y_range.0, lang()));
+    let notice = move || chart.with(|c| clip_notice(&c.curves, c.y_range.0, 0, lang()));
     let output_line = move || {
         let i = last.get();
         let token = source
