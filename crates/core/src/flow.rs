@@ -225,6 +225,37 @@ pub fn scan_diagram(len: usize) -> FlowDiagram {
     FlowDiagram { len, rows, steps }
 }
 
+/// Weight of a conv edge (drawn lighter than the recurrence's own edges).
+pub const CONV_EDGE_WEIGHT: f32 = 0.5;
+
+/// Adds the direct edges of a causal depthwise conv of width `kernel` in front of a
+/// recurrence (Mamba): wherever a step reads token s from row 0, it also reads tokens
+/// s − 1, …, s − (kernel − 1), because the recurrence's input at s is the conv of those
+/// tokens. Edges only: the steps (and their count) are unchanged.
+pub fn with_conv_edges(mut diagram: FlowDiagram, kernel: usize) -> FlowDiagram {
+    for step in &mut diagram.steps {
+        let mut seen: std::collections::HashSet<((usize, usize), (usize, usize))> =
+            step.edges.iter().map(|e| (e.from, e.to)).collect();
+        let mut extra = Vec::new();
+        for e in step.edges.iter().filter(|e| e.from.0 == 0) {
+            for m in 1..kernel.max(1) {
+                let Some(src) = e.from.1.checked_sub(m) else {
+                    break;
+                };
+                if seen.insert(((0, src), e.to)) {
+                    extra.push(FlowEdge {
+                        from: (0, src),
+                        to: e.to,
+                        weight: CONV_EDGE_WEIGHT,
+                    });
+                }
+            }
+        }
+        step.edges.extend(extra);
+    }
+    diagram
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +333,29 @@ mod tests {
         let reach = d.reach(1, 1);
         // Level 1 combines (t−1, t): token 1 reaches positions 1 and 2 only.
         assert_eq!(reach[1], vec![false, true, true, false]);
+    }
+
+    #[test]
+    fn conv_edges_reach_kernel_minus_one_tokens_back_and_keep_the_step_count() {
+        // Chain with a width-4 conv: state t reads tokens t−3..t directly; the steps stay L.
+        let d = with_conv_edges(chain_diagram(8), 4);
+        assert_eq!(d.steps.len(), 8);
+        let into = |t: usize| {
+            let mut from: Vec<usize> = d.steps[t]
+                .edges
+                .iter()
+                .filter(|e| e.from.0 == 0 && e.to == (1, t))
+                .map(|e| e.from.1)
+                .collect();
+            from.sort_unstable();
+            from
+        };
+        assert_eq!(into(0), vec![0]);
+        assert_eq!(into(2), vec![0, 1, 2]);
+        assert_eq!(into(6), vec![3, 4, 5, 6]);
+        // Token 2 reaches state 5 at step 6 through the conv alone (no chain edge needed).
+        assert!(d.reach(2, 6)[1][5]);
+        // The scan keeps ⌈log₂ L⌉ levels.
+        assert_eq!(with_conv_edges(scan_diagram(8), 4).steps.len(), 3);
     }
 }

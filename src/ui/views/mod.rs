@@ -41,6 +41,7 @@ pub fn provide_view_states() {
     provide_context(cost::state::CostState::default());
     provide_context(ssm::state::SsmState::default());
     provide_context(fading::state::FadingState::default());
+    provide_context(flow::state::FlowState::default());
 }
 
 /// Builds the view with this id, if there is one.

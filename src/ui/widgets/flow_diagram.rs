@@ -10,6 +10,11 @@ use crate::ui::i18n::{core_label, lang, Lang};
 /// Horizontal distance between positions, vertical distance between rows (SVG units).
 const DX: f64 = 30.0;
 const DY: f64 = 56.0;
+/// CSS pixels per SVG unit: the diagram keeps one size from 2 to 64 tokens and scrolls
+/// sideways when it is wider than its box (the row labels stay in a sticky gutter).
+pub const PX_PER_UNIT: f64 = 1.25;
+/// Width of the row-label gutter (SVG units).
+const GUTTER: f64 = 58.0;
 /// Edges kept per target node when a step has dense edges (attention): the strongest ones.
 pub const TOP_EDGES_PER_NODE: usize = 4;
 
@@ -23,6 +28,8 @@ pub struct DiagramFrame {
     pub edges: Vec<FlowEdge>,
     /// `[rows][len]`: computed so far.
     pub computed: Vec<Vec<bool>>,
+    /// `[rows][len]`: computed at this step (not before): these fill in when playing.
+    pub fresh: Vec<Vec<bool>>,
     /// `[rows][len]`: reached by the selected token.
     pub reached: Vec<Vec<bool>>,
     /// Optional strength in [0, 1] per state node (row 1), e.g. the selected token's influence.
@@ -55,11 +62,19 @@ impl DiagramFrame {
                 edges.extend(list.into_iter().take(TOP_EDGES_PER_NODE).copied());
             }
         }
+        let computed = diagram.computed(step);
+        let before = diagram.computed(step.saturating_sub(1));
+        let fresh = computed
+            .iter()
+            .zip(&before)
+            .map(|(now, then)| now.iter().zip(then).map(|(a, b)| *a && !*b).collect())
+            .collect();
         DiagramFrame {
             len: diagram.len,
             rows: diagram.rows.clone(),
             edges,
-            computed: diagram.computed(step),
+            fresh,
+            computed,
             reached: diagram.reach(source, step),
             strength,
             label: if step == 0 {
@@ -88,7 +103,10 @@ fn edges_markup(f: &DiagramFrame) -> String {
         } else {
             0.0
         };
-        let _ = write!(out, r#"<path class="flow-edge" d="M{x0},{y0} "#);
+        let _ = write!(
+            out,
+            r#"<path class="flow-edge" pathLength="1" d="M{x0},{y0} "#
+        );
         // A same-row edge (the recurrent chain) bends upward so it stays visible.
         let _ = if r0 == r1 {
             write!(out, "Q{},{} ", (x0 + x1) / 2.0, y0 - 18.0)
@@ -115,10 +133,12 @@ fn nodes_markup(f: &DiagramFrame) -> String {
         for p in 0..f.len {
             let at = |grid: &[Vec<bool>]| grid.get(r).and_then(|row| row.get(p)) == Some(&true);
             let (computed, reached) = (at(&f.computed), at(&f.reached));
-            let class = match (computed, reached) {
-                (false, _) => "flow-node pending",
-                (true, true) => "flow-node reached",
-                (true, false) => "flow-node",
+            let class = match (computed, reached, at(&f.fresh)) {
+                (false, _, _) => "flow-node pending",
+                (true, true, true) => "flow-node reached fresh",
+                (true, true, false) => "flow-node reached",
+                (true, false, true) => "flow-node fresh",
+                (true, false, false) => "flow-node",
             };
             let _ = write!(
                 out,
@@ -154,7 +174,25 @@ fn y_of(row: usize, rows: usize) -> f64 {
     DY * ((rows - 1 - row) as f64) + 18.0
 }
 
-/// The diagram at one frame; clicking a token node selects it.
+/// What the keyboard cursor is on, in words (row label, position, token, reached or not).
+fn cursor_words(f: &DiagramFrame, tokens: &[String], (r, p): (usize, usize), lang: Lang) -> String {
+    let row = f
+        .rows
+        .get(r)
+        .map(|l| core_label(l, lang))
+        .unwrap_or_default();
+    let token = tokens.get(p).cloned().unwrap_or_default();
+    let reached = f.reached.get(r).and_then(|row| row.get(p)) == Some(&true);
+    match (lang, reached) {
+        (Lang::En, true) => format!("{row}, position {p} “{token}”: reached by the selected token. Enter selects token {p}."),
+        (Lang::En, false) => format!("{row}, position {p} “{token}”: not reached. Enter selects token {p}."),
+        (Lang::Es, true) => format!("{row}, posición {p} «{token}»: alcanzada por el token elegido. Intro elige el token {p}."),
+        (Lang::Es, false) => format!("{row}, posición {p} «{token}»: no alcanzada. Intro elige el token {p}."),
+    }
+}
+
+/// The diagram at one frame; clicking a token node selects it. Keyboard: the diagram takes
+/// focus, arrow keys move a cursor over the nodes, Enter (or space) selects the cursor's token.
 #[component]
 pub fn FlowDiagramView(
     /// What to draw.
@@ -165,6 +203,10 @@ pub fn FlowDiagramView(
     tokens: Signal<Vec<String>>,
     /// The selected token; clicks on the bottom row set it.
     selected: RwSignal<usize>,
+    /// While true, the current step's edges draw themselves and its nodes fill in (CSS, off
+    /// under `prefers-reduced-motion`).
+    #[prop(into)]
+    playing: Signal<bool>,
     /// `data-testid` of the svg.
     test_id: &'static str,
 ) -> impl IntoView {
@@ -173,13 +215,14 @@ pub fn FlowDiagramView(
     // The strings hold only numbers and fixed class names (no user text).
     let edges = move || frame.with(edges_markup);
     let nodes = move || frame.with(nodes_markup);
+    let cursor = RwSignal::new(None::<(usize, usize)>);
     let labels = move || {
         frame.with(|f| {
             let rows = f.rows.len();
             f.rows
                 .iter()
                 .enumerate()
-                .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{core_label(label, lang())}</text> })
+                .map(|(r, label)| view! { <text class="flow-row-label" x=GUTTER - 6.0 y=y_of(r, rows) + 3.0 text-anchor="end">{core_label(label, lang())}</text> })
                 .collect_view()
         })
     };
@@ -225,22 +268,74 @@ pub fn FlowDiagramView(
             .and_then(|p| p.parse::<usize>().ok())
         {
             selected.set(p);
+            cursor.set(Some((0, p)));
         }
     };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let (rows, len) = frame.with(|f| (f.rows.len(), f.len));
+        if rows == 0 || len == 0 {
+            return;
+        }
+        let (r, p) = cursor
+            .get_untracked()
+            .unwrap_or((0, selected.get_untracked()));
+        let (r, p) = (r.min(rows - 1), p.min(len - 1));
+        let next = match ev.key().as_str() {
+            "ArrowLeft" => (r, p.saturating_sub(1)),
+            "ArrowRight" => (r, (p + 1).min(len - 1)),
+            "ArrowUp" => ((r + 1).min(rows - 1), p),
+            "ArrowDown" => (r.saturating_sub(1), p),
+            "Home" => (r, 0),
+            "End" => (r, len - 1),
+            "Enter" | " " => {
+                selected.set(p);
+                (r, p)
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        cursor.set(Some(next));
+    };
+    let cursor_ring = move || {
+        let (r, p) = cursor.get()?;
+        let rows = frame.with(|f| f.rows.len());
+        (r < rows).then(
+            || view! { <circle class="flow-cursor" cx=x_of(p) cy=y_of(r, rows) r="10"></circle> },
+        )
+    };
+    let said = move || {
+        let c = cursor.get()?;
+        Some(frame.with(|f| tokens.with(|t| cursor_words(f, t, c, lang()))))
+    };
     view! {
-        <svg class="flow-diagram" data-testid=test_id role="img" on:click=on_click
-            aria-label=move || frame.with(|f| match lang() {
-                Lang::En => format!("Flow diagram: {}", f.label),
-                Lang::Es => format!("Diagrama de flujo: {}", core_label(&f.label, Lang::Es)),
-            })
-            viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
-            style=move || { let (w, _) = size(); format!("max-width: {}px", w.max(320.0) * 1.6) }>
-            <g class="flow-edges" inner_html=edges></g>
-            // No listener per node: one click handler on the <svg> reads data-pos.
-            <g class="flow-nodes" inner_html=nodes></g>
-            {labels}
-            {token_labels}
-        </svg>
+        <div class="flow-diagram-box">
+            <div class="flow-scroll" data-own-keys="">
+                <svg class="flow-gutter" aria-hidden="true"
+                    viewBox=move || { let (_, h) = size(); format!("0 0 {GUTTER} {h}") }
+                    width=GUTTER * PX_PER_UNIT
+                    height=move || size().1 * PX_PER_UNIT>
+                    {labels}
+                </svg>
+                <svg class="flow-diagram" data-testid=test_id role="img" tabindex="0"
+                    class:playing=move || playing.get()
+                    on:click=on_click on:keydown=on_key
+                    on:blur=move |_| cursor.set(None)
+                    aria-label=move || frame.with(|f| match lang() {
+                        Lang::En => format!("Flow diagram: {}. Arrow keys move between nodes, Enter selects a token.", f.label),
+                        Lang::Es => format!("Diagrama de flujo: {}. Las flechas mueven entre nodos, Intro elige un token.", core_label(&f.label, Lang::Es)),
+                    })
+                    viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
+                    width=move || size().0 * PX_PER_UNIT
+                    height=move || size().1 * PX_PER_UNIT>
+                    <g class="flow-edges" inner_html=edges></g>
+                    // No listener per node: one click handler on the <svg> reads data-pos.
+                    <g class="flow-nodes" inner_html=nodes></g>
+                    {cursor_ring}
+                    {token_labels}
+                </svg>
+            </div>
+            <p class="flow-cursor-said" aria-live="polite">{said}</p>
+        </div>
     }
 }
 
@@ -265,6 +360,7 @@ mod tests {
                 },
             ],
             computed: vec![vec![true; 3], vec![true, true, false]],
+            fresh: vec![vec![false; 3], vec![false, true, false]],
             reached: vec![vec![true, false, false], vec![true, false, false]],
             strength: Some(vec![0.0, 1.0, f32::INFINITY]),
             label: String::new(),
@@ -295,12 +391,14 @@ mod tests {
         let markup = edges_markup(&frame());
         assert_eq!(markup.matches("<path ").count(), 2);
         assert!(
-            markup.contains(r#"d="M15,74 L75,18" stroke-opacity="1.000" stroke-width="3.00""#),
+            markup.contains(
+                r#"pathLength="1" d="M15,74 L75,18" stroke-opacity="1.000" stroke-width="3.00""#
+            ),
             "{markup}"
         );
         // Same row: a quadratic bend 18 units above; a NaN weight is drawn as the weakest.
         assert!(
-            markup.contains(r#"d="M15,18 Q30,0 45,18" stroke-opacity="0.150" stroke-width="0.60""#),
+            markup.contains(r#"pathLength="1" d="M15,18 Q30,0 45,18" stroke-opacity="0.150" stroke-width="0.60""#),
             "{markup}"
         );
     }

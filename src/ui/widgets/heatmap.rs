@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::format::{display_number, matrix_json, strings_json};
-use crate::ui::i18n::{lang, show, Lang, Tr};
+use crate::ui::i18n::{lang, Lang};
 
 /// Colour of a non-finite value (magenta): it is never drawn as if it were a number.
 const NON_FINITE_RGB: [u8; 3] = [255, 0, 255];
@@ -23,6 +23,20 @@ fn scale_rgb(t: f32, diverging: bool) -> [u8; 3] {
         colorous::VIRIDIS.eval_continuous(t)
     };
     [c.r, c.g, c.b]
+}
+
+/// How values map to colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeatScale {
+    /// Linear over every value.
+    #[default]
+    Linear,
+    /// log₁₀ over every value (six decades; values ≤ 0 at the bottom).
+    Log,
+    /// Linear over the off-diagonal cells (i ≠ j) only; the diagonal drawn in grey on its own
+    /// linear scale from 0 to its largest value. For square matrices whose diagonal (a skip
+    /// path) would otherwise take the whole range.
+    OffDiagonal,
 }
 
 /// Where `value` falls on the scale `[low, high]`, linear or log10 (log: values ≤ 0 at 0).
@@ -42,9 +56,20 @@ pub fn scale_position(value: f32, low: f32, high: f32, log: bool) -> f32 {
     }
 }
 
-/// The range of the finite values; symmetric about 0 when `diverging`.
-fn value_range(rows: &[Vec<f32>], diverging: bool) -> (f32, f32) {
-    let finite = rows.iter().flatten().copied().filter(|v| v.is_finite());
+/// The range of the finite values of the cells `keep(i, j)` accepts; symmetric about 0 when
+/// `diverging`, else from min(0, low).
+fn range_where(
+    rows: &[Vec<f32>],
+    diverging: bool,
+    keep: impl Fn(usize, usize) -> bool,
+) -> (f32, f32) {
+    let finite = rows.iter().enumerate().flat_map(|(i, r)| {
+        r.iter()
+            .enumerate()
+            .filter(|&(j, v)| keep(i, j) && v.is_finite())
+            .map(|(_, v)| *v)
+            .collect::<Vec<_>>()
+    });
     let (low, high) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
@@ -58,9 +83,55 @@ fn value_range(rows: &[Vec<f32>], diverging: bool) -> (f32, f32) {
     }
 }
 
+/// The colour range of a scale: every cell, or the off-diagonal cells only.
+pub fn value_range(rows: &[Vec<f32>], diverging: bool, scale: HeatScale) -> (f32, f32) {
+    match scale {
+        HeatScale::OffDiagonal if !diverging => range_where(rows, false, |i, j| i != j),
+        _ => range_where(rows, diverging, |_, _| true),
+    }
+}
+
+/// The range of the diagonal, [0, max] (for the grey scale of `OffDiagonal`).
+pub fn diagonal_range(rows: &[Vec<f32>]) -> (f32, f32) {
+    range_where(rows, false, |i, j| i == j)
+}
+
+/// The RGB colour of cell (i, j) with value `v`.
+fn cell_rgb(
+    v: f32,
+    (i, j): (usize, usize),
+    ranges: &Ranges,
+    diverging: bool,
+    scale: HeatScale,
+) -> [u8; 3] {
+    if !v.is_finite() {
+        return NON_FINITE_RGB;
+    }
+    match scale {
+        HeatScale::OffDiagonal if !diverging && i == j => {
+            let (lo, hi) = ranges.diagonal;
+            let g = (40.0 + 200.0 * scale_position(v, lo, hi, false).clamp(0.0, 1.0)) as u8;
+            [g, g, g]
+        }
+        _ => {
+            let (lo, hi) = ranges.colour;
+            scale_rgb(
+                scale_position(v, lo, hi, scale == HeatScale::Log && !diverging),
+                diverging,
+            )
+        }
+    }
+}
+
+/// The colour range and the diagonal's own range.
+struct Ranges {
+    colour: (f32, f32),
+    diagonal: (f32, f32),
+}
+
 /// Draws the cells, one canvas pixel per cell (CSS scales it up, pixelated), in a single
 /// `putImageData` call so a 64 × 64 matrix costs one round trip to the browser, not 4096.
-fn draw(canvas: &web_sys::HtmlCanvasElement, rows: &[Vec<f32>], diverging: bool, log: bool) {
+fn draw(canvas: &web_sys::HtmlCanvasElement, rows: &[Vec<f32>], diverging: bool, scale: HeatScale) {
     let cols = rows.first().map_or(0, Vec::len);
     if cols == 0 || rows.is_empty() {
         canvas.set_width(1);
@@ -77,16 +148,15 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, rows: &[Vec<f32>], diverging: bool,
     else {
         return;
     };
-    let (low, high) = value_range(rows, diverging);
+    let ranges = Ranges {
+        colour: value_range(rows, diverging, scale),
+        diagonal: diagonal_range(rows),
+    };
     let mut rgba = Vec::with_capacity(rows.len() * cols * 4);
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
         for j in 0..cols {
             let v = row.get(j).copied().unwrap_or(f32::NAN);
-            let [r, g, b] = if v.is_finite() {
-                scale_rgb(scale_position(v, low, high, log && !diverging), diverging)
-            } else {
-                NON_FINITE_RGB
-            };
+            let [r, g, b] = cell_rgb(v, (i, j), &ranges, diverging, scale);
             rgba.extend_from_slice(&[r, g, b, 255]);
         }
     }
@@ -99,42 +169,101 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, rows: &[Vec<f32>], diverging: bool,
     }
 }
 
-/// A heat map of `values` (rows × columns), rows labelled by `row_labels`.
+/// CSS pixels per cell for a matrix whose larger side is `n`: large cells for a few tokens,
+/// at least 10 px (the labels stay readable) for 64; wider figures scroll.
+pub fn cell_px(n: usize) -> f64 {
+    (440.0 / n.max(1) as f64).clamp(10.0, 30.0).floor()
+}
+
+/// The legend words of a scale.
+fn legend(
+    lo: f32,
+    hi: f32,
+    diag: (f32, f32),
+    diverging: bool,
+    scale: HeatScale,
+    lang: Lang,
+) -> String {
+    let (lo, hi, dhi) = (
+        display_number(lo),
+        display_number(hi),
+        display_number(diag.1),
+    );
+    match (lang, diverging, scale) {
+        (Lang::En, true, _) => format!(" · colour from {lo} (blue) through 0 (white) to {hi} (red); magenta = overflow/NaN"),
+        (Lang::Es, true, _) => format!(" · color de {lo} (azul) a {hi} (rojo), pasando por 0 (blanco); magenta = desbordamiento/NaN"),
+        (Lang::En, false, HeatScale::OffDiagonal) => format!(" · colour: the off-diagonal cells (i ≠ j), linear from {lo} (dark) to {hi} (bright); the diagonal i = j in grey on its own scale, 0 to {dhi}; magenta = overflow/NaN"),
+        (Lang::Es, false, HeatScale::OffDiagonal) => format!(" · color: las celdas fuera de la diagonal (i ≠ j), lineal de {lo} (oscuro) a {hi} (claro); la diagonal i = j en gris con su propia escala, de 0 a {dhi}; magenta = desbordamiento/NaN"),
+        (Lang::En, false, HeatScale::Log) => format!(" · colour: log₁₀, every cell, up to {hi} (bright), six decades; magenta = overflow/NaN"),
+        (Lang::Es, false, HeatScale::Log) => format!(" · color: log₁₀, todas las celdas, hasta {hi} (claro), seis décadas; magenta = desbordamiento/NaN"),
+        (Lang::En, false, HeatScale::Linear) => format!(" · colour: linear, every cell, from {lo} (dark) to {hi} (bright); magenta = overflow/NaN"),
+        (Lang::Es, false, HeatScale::Linear) => format!(" · color: lineal, todas las celdas, de {lo} (oscuro) a {hi} (claro); magenta = desbordamiento/NaN"),
+    }
+}
+
+/// A label cut to `max` characters (with "…").
+fn short(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_string()
+    } else {
+        label.chars().take(max - 1).chain(['…']).collect()
+    }
+}
+
+/// A heat map of `values` (rows × columns), rows labelled by `row_labels`; with
+/// `token_columns` the columns carry the same labels (a token × token matrix).
+/// Keyboard: the cells take focus, arrow keys move a cursor, Enter selects its column.
 #[component]
 pub fn Heatmap(
     /// The matrix, one `Vec` per row.
     #[prop(into)]
     values: Signal<Vec<Vec<f32>>>,
-    /// One label per row and column (tokens).
+    /// One label per row (and per column with `token_columns`).
     #[prop(into)]
     row_labels: Signal<Vec<String>>,
+    /// Columns are the same tokens as the rows (labelled, selectable).
+    #[prop(optional)]
+    token_columns: bool,
     /// `data-testid` of the figure.
     test_id: &'static str,
     /// One-line caption saying how to read it.
-    caption: Tr,
+    #[prop(into)]
+    caption: Signal<String>,
     /// Signed data: diverging colour scale centred on 0.
     #[prop(optional)]
     diverging: bool,
-    /// Log colour scale (non-negative data only).
+    /// How values map to colours (non-negative data).
     #[prop(optional, into)]
-    log: Signal<bool>,
-    /// Called with (row, column) when a cell is clicked.
+    scale: Signal<HeatScale>,
+    /// The selected column, highlighted.
+    #[prop(optional, into)]
+    selected: Option<Signal<usize>>,
+    /// Called with (row, column) when a cell is clicked or chosen with Enter.
     #[prop(optional)]
     on_select: Option<Callback<(usize, usize)>>,
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<Canvas>::new();
     let (hovered, set_hovered) = signal(None::<(usize, usize)>);
-    let range = Memo::new(move |_| values.with(|v| value_range(v, diverging)));
+    let cursor = RwSignal::new(None::<(usize, usize)>);
+    let dims = Memo::new(move |_| values.with(|v| (v.len(), v.first().map_or(0, Vec::len))));
+    let range = Memo::new(move |_| {
+        let scale = scale.get();
+        values.with(|v| (value_range(v, diverging, scale), diagonal_range(v)))
+    });
     Effect::new(move |_| {
-        let log = log.get();
+        let scale = scale.get();
         if let Some(canvas) = canvas_ref.get() {
-            values.with(|rows| draw(&canvas, rows, diverging, log));
+            values.with(|rows| draw(&canvas, rows, diverging, scale));
         }
+    });
+    let cell = Memo::new(move |_| {
+        let (rows, cols) = dims.get();
+        cell_px(rows.max(cols))
     });
     let cell_at = move |ev: &web_sys::MouseEvent| -> Option<(usize, usize)> {
         let canvas = canvas_ref.get()?;
         let rect = canvas.get_bounding_client_rect();
-        let (rows, cols) = values.with(|v| (v.len(), v.first().map_or(0, Vec::len)));
+        let (rows, cols) = dims.get_untracked();
         if rect.width() <= 0.0 || rect.height() <= 0.0 {
             return None;
         }
@@ -143,16 +272,44 @@ pub fn Heatmap(
         (i >= 0.0 && j >= 0.0 && (i as usize) < rows && (j as usize) < cols)
             .then_some((i as usize, j as usize))
     };
-    let readout = move || {
-        hovered.get().and_then(|(i, j)| {
-            let value = values.with(|v| v.get(i).and_then(|r| r.get(j)).copied())?;
-            let label = |k: usize| row_labels.with(|l| l.get(k).cloned().unwrap_or_default());
-            let (a, b, v) = (label(i), label(j), display_number(value));
-            Some(match lang() {
-                Lang::En => format!("output {i} “{a}” ← input {j} “{b}”: {v}"),
-                Lang::Es => format!("salida {i} «{a}» ← entrada {j} «{b}»: {v}"),
-            })
+    let label = move |k: usize| row_labels.with(|l| l.get(k).cloned().unwrap_or_default());
+    let words = move |(i, j): (usize, usize)| {
+        let value = values.with(|v| v.get(i).and_then(|r| r.get(j)).copied())?;
+        let (a, v) = (label(i), display_number(value));
+        Some(match (lang(), token_columns) {
+            (Lang::En, true) => format!("output {i} “{a}” ← input {j} “{}”: {v}", label(j)),
+            (Lang::Es, true) => format!("salida {i} «{a}» ← entrada {j} «{}»: {v}", label(j)),
+            (Lang::En, false) => format!("row {i} “{a}”, column {j}: {v}"),
+            (Lang::Es, false) => format!("fila {i} «{a}», columna {j}: {v}"),
         })
+    };
+    let readout = move || cursor.get().or(hovered.get()).and_then(words);
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let (rows, cols) = dims.get_untracked();
+        if rows == 0 || cols == 0 {
+            return;
+        }
+        let start = selected.map_or(0, |s| s.get_untracked());
+        let (i, j) = cursor
+            .get_untracked()
+            .unwrap_or((start.min(rows - 1), start.min(cols - 1)));
+        let next = match ev.key().as_str() {
+            "ArrowLeft" => (i, j.saturating_sub(1)),
+            "ArrowRight" => (i, (j + 1).min(cols - 1)),
+            "ArrowUp" => (i.saturating_sub(1), j),
+            "ArrowDown" => ((i + 1).min(rows - 1), j),
+            "Home" => (i, 0),
+            "End" => (i, cols - 1),
+            "Enter" | " " => {
+                if let Some(cb) = on_select {
+                    cb.run((i, j));
+                }
+                (i, j)
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        cursor.set(Some(next));
     };
     // Text alternative for screen readers: size and where the largest value sits.
     let summary = move || {
@@ -164,7 +321,6 @@ pub fn Heatmap(
                 .flat_map(|(i, r)| r.iter().enumerate().map(move |(j, v)| (i, j, *v)))
                 .filter(|(_, _, v)| v.is_finite())
                 .max_by(|a, b| a.2.abs().total_cmp(&b.2.abs()));
-            let label = |k: usize| row_labels.with(|l| l.get(k).cloned().unwrap_or_default());
             let overflow = rows.iter().flatten().filter(|v| !v.is_finite()).count();
             let spanish = lang() == Lang::Es;
             let mut text = if spanish {
@@ -191,38 +347,92 @@ pub fn Heatmap(
         })
     };
     let summary_id = format!("{test_id}-summary");
+    let row_label_views = move || {
+        let c = cell.get();
+        row_labels.with(|l| {
+            l.iter()
+                .enumerate()
+                .map(|(i, text)| view! {
+                    <span class="heat-row-label" style=format!("height: {c}px; line-height: {c}px") title=text.clone()
+                        class:selected=move || token_columns && selected.is_some_and(|s| s.get() == i)>{short(text, 10)}</span>
+                })
+                .collect_view()
+        })
+    };
+    let col_label_views = move || {
+        if !token_columns {
+            return None;
+        }
+        let c = cell.get();
+        Some(row_labels.with(|l| {
+            l.iter()
+                .enumerate()
+                .map(|(j, text)| view! {
+                    <span class="heat-col-label" style=format!("width: {c}px") title=text.clone()
+                        class:selected=move || selected.is_some_and(|s| s.get() == j)>
+                        <span>{short(text, 10)}</span>
+                    </span>
+                })
+                .collect_view()
+        }))
+    };
+    let column_mark = move || {
+        let j = selected?.get();
+        let (_, cols) = dims.get();
+        (j < cols).then(|| {
+            let c = cell.get();
+            view! { <div class="heat-column-mark" data-testid=format!("{test_id}-selected") data-col=j
+                style=format!("left: {}px; width: {c}px", j as f64 * c)></div> }
+        })
+    };
+    let cursor_mark = move || {
+        let (i, j) = cursor.get()?;
+        let c = cell.get();
+        Some(
+            view! { <div class="heat-cursor" style=format!("left: {}px; top: {}px; width: {c}px; height: {c}px", j as f64 * c, i as f64 * c)></div> },
+        )
+    };
     view! {
-        <figure class="heatmap" data-testid=test_id data-values=move || values.with(|v| matrix_json(v))
+        <figure class="heatmap" class:token-columns=token_columns data-testid=test_id data-values=move || values.with(|v| matrix_json(v))
             data-labels=move || row_labels.with(|l| strings_json(l))>
             <p class="visually-hidden" id=summary_id.clone()>{summary}</p>
-            <canvas
-                node_ref=canvas_ref
-                role="img"
-                aria-describedby=summary_id
-                aria-label=show(caption)
-                on:mousemove=move |ev| set_hovered.set(cell_at(&ev))
-                on:mouseleave=move |_| set_hovered.set(None)
-                on:click=move |ev| {
-                    if let (Some(cb), Some(cell)) = (on_select, cell_at(&ev)) {
-                        cb.run(cell);
-                    }
-                }
-            ></canvas>
+            <div class="heat-scroll" data-own-keys="">
+                <div class="heat-grid">
+                    <div class="heat-corner"></div>
+                    <div class="heat-col-labels">{col_label_views}</div>
+                    <div class="heat-row-labels">{row_label_views}</div>
+                    <div class="heat-cells" style=move || { let (rows, cols) = dims.get(); let c = cell.get(); format!("width: {}px; height: {}px", cols as f64 * c, rows as f64 * c) }>
+                        <canvas
+                            node_ref=canvas_ref
+                            role="img"
+                            tabindex="0"
+                            data-testid=format!("{test_id}-cells")
+                            aria-describedby=summary_id
+                            aria-label=move || caption.get()
+                            on:mousemove=move |ev| set_hovered.set(cell_at(&ev))
+                            on:mouseleave=move |_| set_hovered.set(None)
+                            on:keydown=on_key
+                            on:blur=move |_| cursor.set(None)
+                            on:click=move |ev| {
+                                if let (Some(cb), Some(cell)) = (on_select, cell_at(&ev)) {
+                                    cb.run(cell);
+                                }
+                            }
+                        ></canvas>
+                        {column_mark}
+                        {cursor_mark}
+                    </div>
+                </div>
+            </div>
             <figcaption>
-                {show(caption)}
-                <span class="legend">
+                {move || caption.get()}
+                <span class="legend" data-testid=format!("{test_id}-legend")>
                     {move || {
-                        let (lo, hi) = range.get();
-                        let (lo, hi) = (display_number(lo), display_number(hi));
-                        match (lang(), diverging) {
-                            (Lang::En, false) => format!(" · colour from {lo} (dark) to {hi} (bright); magenta = overflow/NaN"),
-                            (Lang::Es, false) => format!(" · color de {lo} (oscuro) a {hi} (claro); magenta = desbordamiento/NaN"),
-                            (Lang::En, true) => format!(" · colour from {lo} (blue) through 0 (white) to {hi} (red); magenta = overflow/NaN"),
-                            (Lang::Es, true) => format!(" · color de {lo} (azul) a {hi} (rojo), pasando por 0 (blanco); magenta = desbordamiento/NaN"),
-                        }
+                        let ((lo, hi), diag) = range.get();
+                        legend(lo, hi, diag, diverging, scale.get(), lang())
                     }}
                 </span>
-                <output class="readout">{move || readout().unwrap_or_default()}</output>
+                <output class="readout" aria-live="polite">{move || readout().unwrap_or_default()}</output>
             </figcaption>
         </figure>
     }
@@ -240,5 +450,38 @@ mod tests {
         assert!((p(1e-1) - 0.5).abs() < 1e-6);
         assert!((p(1.0) - 1.0).abs() < 1e-6);
         assert!((scale_position(0.25, 0.0, 1.0, false) - 0.25).abs() < 1e-6);
+    }
+
+    #[test]
+    fn off_diagonal_scale_spans_the_off_diagonal_cells_only() {
+        // A residual-like matrix: diagonal 10, below it 0.1 and 0.3. Linear: the largest
+        // off-diagonal cell sits at 0.03 of the range; off-diagonal: at the top (1).
+        let m = vec![
+            vec![10.0, 0.0, 0.0],
+            vec![0.1, 10.0, 0.0],
+            vec![0.3, 0.2, 10.0],
+        ];
+        let (lo, hi) = value_range(&m, false, HeatScale::Linear);
+        assert!((scale_position(0.3, lo, hi, false) - 0.03).abs() < 1e-6);
+        let (lo, hi) = value_range(&m, false, HeatScale::OffDiagonal);
+        assert_eq!((lo, hi), (0.0, 0.3));
+        assert!((scale_position(0.3, lo, hi, false) - 1.0).abs() < 1e-6);
+        assert_eq!(diagonal_range(&m), (0.0, 10.0));
+        // The diagonal is grey (r = g = b); off-diagonal cells are viridis colours.
+        let ranges = Ranges {
+            colour: (lo, hi),
+            diagonal: diagonal_range(&m),
+        };
+        let [r, g, b] = cell_rgb(10.0, (1, 1), &ranges, false, HeatScale::OffDiagonal);
+        assert!(r == g && g == b, "{r} {g} {b}");
+        let top = cell_rgb(0.3, (2, 0), &ranges, false, HeatScale::OffDiagonal);
+        assert_eq!(top, scale_rgb(1.0, false));
+    }
+
+    #[test]
+    fn cells_stay_readable_from_2_to_64_tokens() {
+        assert_eq!(cell_px(2), 30.0);
+        assert_eq!(cell_px(16), 27.0);
+        assert_eq!(cell_px(64), 10.0);
     }
 }

@@ -20,13 +20,17 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Whether a key event comes from a text field, where space and arrows belong to the field.
+/// Whether a key event comes from a text field, where space and arrows belong to the field,
+/// or from inside an element marked `data-own-keys` (a figure whose arrow keys move a cursor).
 pub fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
     event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.closest("[data-own-keys]").ok().flatten().is_some()
+        })
 }
 
 /// Player controls over `step` in `0..=total`.
@@ -40,11 +44,23 @@ pub fn Player(
     /// Label of the step counter, e.g. "step" or "level".
     #[prop(default = tr("step", "paso"))]
     unit: Tr,
+    /// Whether it plays (a view that animates between steps, or keeps the state, passes its own).
+    #[prop(optional)]
+    playing: Option<RwSignal<bool>>,
+    /// Largest step a link may ask for, when the link's other settings (e.g. the model) can
+    /// change the trace after the step is read; the step is then clamped to the trace's last
+    /// step once the whole link is applied. Default: the last step of the trace shown now.
+    #[prop(optional)]
+    link_max: Option<usize>,
 ) -> impl IntoView {
-    let playing = RwSignal::new(false);
-    // Mirrored in the URL as `<view>.step`, clamped to the last step of the trace shown now.
+    let playing = playing.unwrap_or_else(|| RwSignal::new(false));
+    // Mirrored in the URL as `<view>.step`.
     if let Some(url) = crate::ui::url_state::url_state() {
-        url.bind_index("step", step, total.get_untracked());
+        url.bind_index(
+            "step",
+            step,
+            link_max.unwrap_or_else(|| total.get_untracked()),
+        );
     }
     let speed: RwSignal<f64> = RwSignal::new(if prefers_reduced_motion() { 1.0 } else { 4.0 });
     // `try_` accessors: a timer tick that lands after the view is gone does nothing.
@@ -80,6 +96,10 @@ pub fn Player(
         }
     };
     on_cleanup(stop.clone());
+    // The view may keep `playing` (its state outlives this widget): stop with the widget.
+    on_cleanup(move || {
+        playing.try_set(false);
+    });
     Effect::new(move |_| {
         stop();
         if !playing.get() {

@@ -550,7 +550,8 @@ pub struct Config {
     pub d_conv: usize,
     /// Added to the Δ bias b_Δ (UI knob of the Fading view). Range −10..10, default 0.
     pub delta_bias_shift: f32,
-    /// Scales W_Δ (0 = Δ no longer depends on the input: a time-invariant SSM).
+    /// Scales W_Δ (0 = Δ no longer depends on the input; B and C still do, so the SSM is
+    /// still selective through them — not time-invariant).
     /// Range 0..10, default 1.
     pub selectivity: f32,
 }
@@ -1022,14 +1023,15 @@ pub fn influence(params: &Params, x: ArrayView2<f32>) -> CoreResult<Array2<f32>>
     influence_columns(params, x, 0..x.nrows())
 }
 
-/// Hidden-attention influence `[L, L]`: the Jacobian of the SSM output s = C·h + D ⊙ u
-/// (before the gate) with respect to its input u, with Δ, B, C held at their values on x.
-/// That Jacobian block is diagonal, ∂s_i[d]/∂u_j[d'] = δ_{dd'} (α[d,i,j] + δ_{ij} D[d]), so
+/// Hidden-attention influence `[L, L]`, as published (Ali, Zimerman & Wolf 2024, "The Hidden
+/// Attention of Mamba Models"): the channel norm of α, the Jacobian of the SSM's scan output
+/// C·h (before the D skip, the gate and out_proj) with respect to its input u, with Δ, B, C
+/// held at their values on x. That Jacobian block is diagonal over channels,
+/// ∂(C·h)_i[d]/∂u_j[d'] = δ_{dd'} α[d,i,j], so
 ///
-/// H[i, j] = sqrt( Σ_d (α[d,i,j] + δ_{ij} D[d])² ),
+/// H[i, j] = ‖α[:, i, j]‖₂ = sqrt( Σ_d α[d,i,j]² ),
 ///
-/// its Frobenius norm (the Euclidean norm over channels of α[:, i, j], plus D on the
-/// diagonal). H[i, j] = 0 for j > i.
+/// with no D term (the full ∂s_i/∂u_j adds δ_{ij}·D[d] on the diagonal). H[i, j] = 0 for j > i.
 pub fn hidden_influence(params: &Params, x: ArrayView2<f32>) -> CoreResult<Array2<f32>> {
     let dims = check_input(params, x)?;
     let Dims { l, di, n, .. } = dims;
@@ -1039,10 +1041,7 @@ pub fn hidden_influence(params: &Params, x: ArrayView2<f32>) -> CoreResult<Array
     let alpha = hidden_attention_core(ScanDims { l, dim: di, n }, &p.delta, &p.a_nd, &b, &c);
     Ok(Array2::from_shape_fn((l, l), |(i, j)| {
         (0..di)
-            .map(|d| {
-                let v = alpha[[d, i, j]] + if i == j { params.d_skip[d] } else { 0.0 };
-                v * v
-            })
+            .map(|d| alpha[[d, i, j]] * alpha[[d, i, j]])
             .sum::<f32>()
             .sqrt()
     }))
@@ -1857,8 +1856,8 @@ mod tests {
 
     #[test]
     fn hidden_influence_matches_fd_of_scan_with_fixed_delta_b_c() {
-        // H[i, j] = ‖∂s_i/∂u_j‖_F with Δ, B, C frozen at their values on x: differentiate the
-        // f64 reference scan (no gate) with respect to u only.
+        // H[i, j] = ‖∂(C·h)_i/∂u_j‖_F with Δ, B, C frozen at their values on x and no D term:
+        // differentiate the f64 reference scan (no gate, no D) with respect to u only.
         let p = Params::init(&small_config(1, 3, 2, 0.5, 1.0), 3, 11).expect("valid");
         let x = random_x(12, 5, 3, 1.0);
         let tr = run(&p, x.view()).expect("valid").trace;
@@ -1869,7 +1868,7 @@ mod tests {
             a: tr.a.clone(),
             b: tr.b.clone(),
             c: tr.c.clone(),
-            d: Some(p.d_skip.clone()),
+            d: None,
             z: None,
             bias: None,
             softplus: false,
