@@ -37,7 +37,10 @@ pub const VIEWS: &[ViewEntry] = &[
 /// Creates every view's state once, owned by the app shell: a tab switch unmounts a view's
 /// components but keeps its state (controls, player step, selection, results). One line per
 /// view, each providing its `<View>State` (`views/<view>/state.rs`) as context.
-pub fn provide_view_states() {}
+pub fn provide_view_states() {
+    provide_context(crate::ui::trained::TrainedLink::default());
+    provide_context(learn::state::LearnState::default());
+}
 
 /// Builds the view with this id, if there is one.
 pub fn render(id: &str) -> Option<AnyView> {
