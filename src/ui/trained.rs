@@ -63,6 +63,8 @@ pub struct TrainedOrigin {
     /// The task's size (gap, noise length or pairs).
     pub knob: usize,
     pub seed: u64,
+    /// The Learn preset (`core::learn::presets`) that set the task and model sizes, if any.
+    pub preset: Option<&'static str>,
 }
 
 /// Largest step count a link may ask to retrain.
@@ -70,12 +72,12 @@ pub const MAX_LINK_STEPS: usize = 5000;
 
 impl TrainedOrigin {
     /// The link value: `<family>.<task>.<knob>.<seed>.<steps>of<total>`,
-    /// e.g. `mamba.selective-copy.16.42.291of1000`.
+    /// e.g. `mamba.selective-copy.16.42.291of1000`; a preset's id replaces the task's.
     pub fn to_link(&self) -> String {
         format!(
             "{}.{}.{}.{}.{}of{}",
             self.family.id(),
-            self.task.id(),
+            self.preset.unwrap_or(self.task.id()),
             self.knob,
             self.seed,
             self.steps,
@@ -93,11 +95,19 @@ impl TrainedOrigin {
             .into_iter()
             .find(|f| f.id() == family)
             .ok_or("unknown family")?;
-        let task = Task::from_id(task).ok_or("unknown task")?;
+        let preset = crate::core::learn::presets::preset(task);
+        let task = match preset {
+            Some(p) => p.task.task,
+            None => Task::from_id(task).ok_or("unknown task")?,
+        };
         let knob: usize = knob
             .parse()
             .map_err(|_| "the task size is not a whole number")?;
-        if task.clamp_knob(knob) != knob {
+        let size_ok = match preset {
+            Some(p) => p.task.knob == knob,
+            None => task.clamp_knob(knob) == knob,
+        };
+        if !size_ok {
             return Err("the task size is out of range");
         }
         let seed: u64 = seed.parse().map_err(|_| "the seed is not a whole number")?;
@@ -121,6 +131,7 @@ impl TrainedOrigin {
             task,
             knob,
             seed,
+            preset: preset.map(|p| p.id),
         })
     }
 }
@@ -345,9 +356,13 @@ mod tests {
             task: Task::SelectiveCopy,
             knob: 16,
             seed: 42,
+            preset: None,
         };
         assert_eq!(o.to_link(), "linear-rnn.selective-copy.16.42.291of1000");
         assert_eq!(TrainedOrigin::from_link(&o.to_link()), Ok(o));
+        let p = TrainedOrigin::from_link("mamba.selective-copying.32.7.100of2000").unwrap();
+        assert_eq!((p.preset, p.task, p.knob), (Some("selective-copying"), Task::SelectiveCopy, 32));
+        assert_eq!(p.to_link(), "mamba.selective-copying.32.7.100of2000");
         for bad in [
             "",
             "mamba.selective-copy.16.42",

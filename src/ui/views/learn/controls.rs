@@ -7,9 +7,10 @@ use leptos::prelude::*;
 
 use super::state::LearnState;
 use super::words::task_description;
+use crate::core::learn::presets::{preset, presets as presets_list};
 use crate::core::learn::tasks::{example, Task};
 use crate::core::models::family::Family;
-use crate::ui::i18n::{family_name, lang, show, t, tr, Lang};
+use crate::ui::i18n::{family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::trained::{knob_label, task_name};
 use crate::ui::url_state::{parse_whole, url_state};
 use crate::ui::widgets::slider::Slider;
@@ -39,6 +40,9 @@ fn bind_link(state: LearnState) {
         Task::ALL.into_iter().map(|t| (t, t.id())).collect(),
     );
     url.bind_families("families", state.families);
+    let mut presets = vec![(None, "none")];
+    presets.extend(presets_list().iter().map(|p| (Some(p.id), p.id)));
+    url.bind_choice("preset", state.preset, presets);
     url.bind("seed", false, state.seed, u64::to_string, |raw| {
         parse_whole(raw, 0, MAX_LEARN_SEED)
     });
@@ -56,6 +60,52 @@ fn bind_link(state: LearnState) {
     }
 }
 
+/// A preset's name: the finding it reproduces.
+pub fn preset_name(id: &str) -> Tr {
+    match id {
+        "selective-copying" => tr("Selection beats time-invariance: selective copying (Gu & Dao 2023)", "La selección gana a la invariancia en el tiempo: copia selectiva (Gu y Dao 2023)"),
+        "copying" => tr("Attention beats a fixed state: copying a string (Jelassi et al. 2024)", "La atención gana a un estado fijo: copiar una cadena (Jelassi et al. 2024)"),
+        "associative-recall" => tr("Attention first: associative recall (Arora et al. 2023)", "La atención, primera: recuperación asociativa (Arora et al. 2023)"),
+        _ => tr("Preset", "Preajuste"),
+    }
+}
+
+/// The preset menu: a preset sets the task, its sizes, the model sizes, the steps and the
+/// step size (the same for every family).
+#[component]
+fn PresetSelect() -> impl IntoView {
+    let state = expect_context::<LearnState>();
+    let choose = move |id: String| {
+        let chosen = preset(&id);
+        state.preset.set(chosen.map(|p| p.id));
+        if let Some(p) = chosen {
+            state.task.set(p.task.task);
+            state.knob.set(p.task.knob as f64);
+            state.steps.set(p.steps);
+        }
+    };
+    view! {
+        <label class="learn-preset">{t("experiment ", "experimento ")}
+            <select data-testid="learn-preset"
+                prop:value=move || state.preset.get().unwrap_or("none")
+                on:change:target=move |ev| choose(ev.target().value())>
+                <option value="none">{t("my settings (below)", "mis ajustes (abajo)")}</option>
+                {presets_list().iter().map(|p| view! { <option value=p.id>{show(preset_name(p.id))}</option> }).collect_view()}
+            </select>
+        </label>
+        <p class="caption" data-testid="learn-preset-note">{move || state.preset.get().and_then(preset).map(|p| {
+            let sizes = Family::ALL.iter().map(|&f| {
+                let m = p.model(f);
+                format!("{} d = {}, {} {}", family_name(f, lang()), m.d_model, m.layers, lang().pick("block(s)", "bloque(s)"))
+            }).collect::<Vec<_>>().join(" · ");
+            match lang() {
+                Lang::En => format!("This experiment fixes the task (length {}), the models ({sizes}), {} steps of Adam with step size {} for every family; the task, size and steps below are its own.", p.task.len(), p.steps, p.lr),
+                Lang::Es => format!("Este experimento fija la tarea (longitud {}), los modelos ({sizes}), {} pasos de Adam con paso {} para todas las familias; la tarea, el tamaño y los pasos de abajo son los suyos.", p.task.len(), p.steps, p.lr),
+            }
+        })}</p>
+    }
+}
+
 /// Task, size, steps, seed and families.
 #[component]
 pub fn LearnControls() -> impl IntoView {
@@ -70,12 +120,14 @@ pub fn LearnControls() -> impl IntoView {
         ..
     } = state;
     view! {
+        <PresetSelect/>
         <div class="learn-controls">
             <label>{t("task ", "tarea ")}
                 <select data-testid="learn-task"
                     prop:value=move || task.get().id()
                     on:change:target=move |ev| {
                         if let Some(t) = Task::from_id(&ev.target().value()) {
+                            state.preset.set(None);
                             task.set(t);
                             knob.set(t.knob_range().2 as f64);
                         }

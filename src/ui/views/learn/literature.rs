@@ -16,7 +16,12 @@ pub fn Literature() -> impl IntoView {
         let lang = lang();
         match settings {
             None => view! { <p>{lang.pick("Train some models to compare them with these findings.", "Entrena algunos modelos para compararlos con estos resultados.")}</p> }.into_any(),
-            Some(s) => state.summaries.with(|runs| verdicts(s.task, s.knob, runs, done, lang))
+            Some(s) => {
+                // The copying preset is selective copying with every token marked: a copying task.
+                let copying = state.session.with_value(|x| x.preset) == Some("copying");
+                let task = if copying { crate::core::learn::tasks::Task::DelayedCopy } else { s.task };
+                state.summaries.with(|runs| verdicts(task, s.knob, runs, done, lang))
+            }
                 .into_iter()
                 .enumerate()
                 .map(|(i, (claim, verdict))| view! {

@@ -16,7 +16,8 @@ use leptos::prelude::*;
 
 use super::state::{LearnState, RunSummary, Session, Status};
 use crate::core::learn::models::Trainable;
-use crate::core::learn::tasks::example;
+use crate::core::learn::presets::preset;
+use crate::core::learn::tasks::example_of;
 use crate::core::learn::train::{EvalTally, Score, Settings, Training, EVAL_CHUNKS};
 use crate::core::models::family::Family;
 use crate::ui::influence::now_ms;
@@ -140,12 +141,33 @@ impl LearnState {
         set_timeout(move || slice(state, mine), Duration::ZERO);
     }
 
-    /// Starts fresh runs of `families` on `settings` (replacing any), stopping at `stop_at`.
-    pub fn start(&self, settings: Settings, families: &[Family], stop_at: Option<usize>) {
+    /// Starts fresh runs of `families` on `settings` (replacing any), stopping at `stop_at`;
+    /// with `preset_id`, the preset's task, sizes, steps and step size instead.
+    pub fn start(
+        &self,
+        settings: Settings,
+        preset_id: Option<&'static str>,
+        families: &[Family],
+        stop_at: Option<usize>,
+    ) {
+        let chosen = preset_id.and_then(preset);
+        let settings = match chosen {
+            Some(p) => Settings {
+                task: p.task.task,
+                knob: p.task.knob,
+                seed: settings.seed,
+                steps: p.steps,
+            },
+            None => settings,
+        };
         let mut runs = Vec::new();
         let mut failed = Vec::new();
         for &f in Family::ALL.iter().filter(|f| families.contains(f)) {
-            match Training::new(f, settings) {
+            let run = match chosen {
+                Some(p) => p.training(f, settings.seed),
+                None => Training::new(f, settings),
+            };
+            match run {
                 Ok(r) => runs.push(r),
                 Err(e) => failed.push(RunSummary {
                     family: f,
@@ -163,6 +185,7 @@ impl LearnState {
             s.evals = vec![EvalTally::default(); count];
             s.runs = runs;
             s.stop_at = stop_at;
+            s.preset = chosen.map(|p| p.id);
             // A loop still scheduled for the old runs stops at its next slice.
             s.generation += 1;
         });
@@ -186,7 +209,7 @@ impl LearnState {
             steps: self.steps.get_untracked(),
         };
         let families = self.families.get_untracked();
-        self.start(settings, &families, None);
+        self.start(settings, self.preset.get_untracked(), &families, None);
     }
 
     pub fn pause(&self) {
@@ -211,11 +234,13 @@ impl LearnState {
             let run = s.runs.iter().find(|r| r.model.family == family)?;
             let settings = s.settings;
             let params = run.model.params().ok()?;
-            // The same model before training: `Training::new` initialises it from this seed.
-            let initial = Trainable::new(family, settings.task.vocab(), settings.seed)
-                .and_then(|m| m.params())
-                .ok()?;
-            let e = example(settings.task, settings.knob, settings.seed, SHOWN_EXAMPLE);
+            // The same model before training: training initialises it from this seed.
+            let m = &run.model;
+            let initial =
+                Trainable::stacked(m.config.clone(), m.d_model, m.layers, m.vocab, settings.seed)
+                    .and_then(|m| m.params())
+                    .ok()?;
+            let e = example_of(&run.spec, settings.seed, SHOWN_EXAMPLE);
             Some(TrainedModel {
                 config: run.model.config.clone(),
                 params: Shared::new(params),
@@ -233,6 +258,7 @@ impl LearnState {
                     task: settings.task,
                     knob: settings.knob,
                     seed: settings.seed,
+                    preset: s.preset,
                 },
             })
         })
@@ -278,11 +304,12 @@ impl LearnState {
             state.knob.set(origin.knob as f64);
             state.seed.set(origin.seed);
             state.steps.set(origin.total);
+            state.preset.set(origin.preset);
             state.families.set(vec![origin.family]);
             link.retraining.set(Some(0));
             trained.0.set(None);
             let stop = (origin.steps < origin.total).then_some(origin.steps);
-            state.start(settings, &[origin.family], stop);
+            state.start(settings, origin.preset, &[origin.family], stop);
         });
     }
 

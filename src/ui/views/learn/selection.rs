@@ -18,7 +18,7 @@ use ndarray::{Array2, Array3};
 
 use super::state::{LearnState, Status};
 use crate::core::learn::influence::influence_row;
-use crate::core::learn::tasks::{example, Task, DATA_SYMBOLS};
+use crate::core::learn::tasks::{example_of, Task, DATA_SYMBOLS};
 use crate::core::learn::train::Settings;
 use crate::core::models::family::{Family, ModelParams};
 use crate::core::models::{mamba, s4d};
@@ -156,21 +156,16 @@ fn delta_bars(data: &SelectionData, tokens: &[usize], labels: &[String]) -> impl
 fn fading_line(data: &SelectionData) -> impl IntoView {
     let (w, h) = (240.0f32, 90.0f32);
     let positive: Vec<f32> = data.fading.iter().map(|v| v.max(1e-12)).collect();
+    // Six decades below the largest value, lower values drawn at the bottom.
     let hi = positive.iter().copied().fold(1e-12f32, f32::max).log10();
-    let lo = (hi - 6.0).min(
-        positive
-            .iter()
-            .copied()
-            .fold(f32::INFINITY, f32::min)
-            .log10(),
-    );
+    let lo = hi - 6.0;
     let n = positive.len().max(2) - 1;
     let points: String = positive
         .iter()
         .enumerate()
         .map(|(k, v)| {
             let x = k as f32 / n as f32 * (w - 10.0) + 5.0;
-            let y = 5.0 + (hi - v.log10()) / (hi - lo).max(1e-6) * (h - 10.0);
+            let y = 5.0 + ((hi - v.log10()) / (hi - lo)).clamp(0.0, 1.0) * (h - 10.0);
             format!("{x:.1},{y:.1} ")
         })
         .collect();
@@ -228,7 +223,7 @@ fn column(
                 caption=tr("Hidden attention ‖α[:, i, j]‖ without the D skip: Δ, B, C held at this input (log colour scale).",
                     "Atención oculta ‖α[:, i, j]‖ sin el salto D: Δ, B, C fijos en esta entrada (escala de color logarítmica).")
                 log=true />
-            <p class="caption">{lang.pick("Fading: influence of the token k back on the last output (log scale, k = 0 at the left).", "Desvanecimiento: influencia del token k posiciones atrás sobre la última salida (escala logarítmica, k = 0 a la izquierda).")}</p>
+            <p class="caption">{lang.pick("Fading: influence of the token k back on the last output (log scale over six decades, k = 0 at the left).", "Desvanecimiento: influencia del token k posiciones atrás sobre la última salida (escala logarítmica de seis décadas, k = 0 a la izquierda).")}</p>
             {fading_line(&data)}
         </div>
     }
@@ -260,7 +255,7 @@ fn train_for_link(state: LearnState) {
     };
     state.task.set(Task::SelectiveCopy);
     state.families.set(PAIR.to_vec());
-    state.start(settings, &PAIR, None);
+    state.start(settings, state.preset.get_untracked(), &PAIR, None);
 }
 
 /// The section: a button, then the two columns.
@@ -285,8 +280,8 @@ pub fn Selection() -> impl IntoView {
             .iter()
             .filter_map(|&f| state.trained_model(f))
             .collect();
-        let first = models.first()?.origin;
-        let e = example(first.task, first.knob, first.seed, SHOWN_EXAMPLE);
+        let spec = state.session.with_value(|s| s.runs.first().map(|r| r.spec))?;
+        let e = example_of(&spec, models.first()?.origin.seed, SHOWN_EXAMPLE);
         let columns: Vec<SelectionData> = models.iter().filter_map(selection_data).collect();
         Some((e.tokens, models[0].tokens.clone(), columns))
     });
@@ -333,7 +328,7 @@ mod tests {
     #[test]
     fn mamba_hidden_attention_is_alpha_without_d() {
         let m = Trainable::new(Family::Mamba, Task::SelectiveCopy.vocab(), 7).unwrap();
-        let e = example(Task::SelectiveCopy, 8, 7, 3);
+        let e = crate::core::learn::tasks::example(Task::SelectiveCopy, 8, 7, 3);
         let x = m.embed(&e.tokens);
         let ModelParams::Mamba(p) = m.params().unwrap() else {
             panic!()

@@ -77,6 +77,8 @@ pub struct Session {
     /// Every run stops (paused) at this step: a link's retraining of a model opened
     /// mid-training. None: run to `settings.steps`, then evaluate.
     pub stop_at: Option<usize>,
+    /// The preset the runs follow, if any.
+    pub preset: Option<&'static str>,
 }
 
 impl Session {
@@ -93,6 +95,7 @@ impl Session {
             generation: 0,
             refreshed_at: 0.0,
             stop_at: None,
+            preset: None,
         }
     }
 }
@@ -107,6 +110,9 @@ pub struct LearnState {
     pub families: RwSignal<Vec<Family>>,
     pub seed: RwSignal<u64>,
     pub steps: RwSignal<usize>,
+    /// A preset of issue #20 (`core::learn::presets`): its task, model sizes, steps and step
+    /// size replace the controls' (None: the controls).
+    pub preset: RwSignal<Option<&'static str>>,
     /// The text of a rejected seed (worded at render time).
     pub seed_notice: RwSignal<Option<String>>,
     // Runs.
@@ -131,6 +137,7 @@ impl Default for LearnState {
             families: RwSignal::new(Family::ALL.to_vec()),
             seed: RwSignal::new(DEFAULT_LEARN_SEED),
             steps: RwSignal::new(DEFAULT_STEPS),
+            preset: RwSignal::new(None),
             seed_notice: RwSignal::new(None),
             status: RwSignal::new(Status::Idle),
             summaries: RwSignal::new(Vec::new()),
