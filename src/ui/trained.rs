@@ -361,7 +361,10 @@ mod tests {
         assert_eq!(o.to_link(), "linear-rnn.selective-copy.16.42.291of1000");
         assert_eq!(TrainedOrigin::from_link(&o.to_link()), Ok(o));
         let p = TrainedOrigin::from_link("mamba.selective-copying.32.7.100of2000").unwrap();
-        assert_eq!((p.preset, p.task, p.knob), (Some("selective-copying"), Task::SelectiveCopy, 32));
+        assert_eq!(
+            (p.preset, p.task, p.knob),
+            (Some("selective-copying"), Task::SelectiveCopy, 32)
+        );
         assert_eq!(p.to_link(), "mamba.selective-copying.32.7.100of2000");
         for bad in [
             "",

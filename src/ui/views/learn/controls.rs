@@ -63,9 +63,18 @@ fn bind_link(state: LearnState) {
 /// A preset's name: the finding it reproduces.
 pub fn preset_name(id: &str) -> Tr {
     match id {
-        "selective-copying" => tr("Selection beats time-invariance: selective copying (Gu & Dao 2023)", "La selección gana a la invariancia en el tiempo: copia selectiva (Gu y Dao 2023)"),
-        "copying" => tr("Attention beats a fixed state: copying a string (Jelassi et al. 2024)", "La atención gana a un estado fijo: copiar una cadena (Jelassi et al. 2024)"),
-        "associative-recall" => tr("Attention first: associative recall (Arora et al. 2023)", "La atención, primera: recuperación asociativa (Arora et al. 2023)"),
+        "selective-copying" => tr(
+            "Selection beats time-invariance: selective copying (Gu & Dao 2023)",
+            "La selección gana a la invariancia en el tiempo: copia selectiva (Gu y Dao 2023)",
+        ),
+        "copying" => tr(
+            "Attention beats a fixed state: copying a string (Jelassi et al. 2024)",
+            "La atención gana a un estado fijo: copiar una cadena (Jelassi et al. 2024)",
+        ),
+        "associative-recall" => tr(
+            "Attention first: associative recall (Arora et al. 2023)",
+            "La atención, primera: recuperación asociativa (Arora et al. 2023)",
+        ),
         _ => tr("Preset", "Preajuste"),
     }
 }

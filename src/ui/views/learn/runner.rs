@@ -236,10 +236,15 @@ impl LearnState {
             let params = run.model.params().ok()?;
             // The same model before training: training initialises it from this seed.
             let m = &run.model;
-            let initial =
-                Trainable::stacked(m.config.clone(), m.d_model, m.layers, m.vocab, settings.seed)
-                    .and_then(|m| m.params())
-                    .ok()?;
+            let initial = Trainable::stacked(
+                m.config.clone(),
+                m.d_model,
+                m.layers,
+                m.vocab,
+                settings.seed,
+            )
+            .and_then(|m| m.params())
+            .ok()?;
             let e = example_of(&run.spec, settings.seed, SHOWN_EXAMPLE);
             Some(TrainedModel {
                 config: run.model.config.clone(),

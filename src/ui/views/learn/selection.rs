@@ -280,7 +280,9 @@ pub fn Selection() -> impl IntoView {
             .iter()
             .filter_map(|&f| state.trained_model(f))
             .collect();
-        let spec = state.session.with_value(|s| s.runs.first().map(|r| r.spec))?;
+        let spec = state
+            .session
+            .with_value(|s| s.runs.first().map(|r| r.spec))?;
         let e = example_of(&spec, models.first()?.origin.seed, SHOWN_EXAMPLE);
         let columns: Vec<SelectionData> = models.iter().filter_map(selection_data).collect();
         Some((e.tokens, models[0].tokens.clone(), columns))
