@@ -8,9 +8,27 @@ use ndarray::Array2;
 
 use crate::core::learn::tasks::Task;
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
-use crate::ui::i18n::{family_name, lang, show, Lang, Tr};
+use crate::ui::i18n::{family_name, lang, show, tr, Lang, Tr};
 use crate::ui::state::{EmbeddingMatrix, Shared, SharedInput};
-use crate::ui::views::learn::{knob_label, task_name};
+use crate::ui::url_state::{url_state, Parsed};
+
+/// The name of a task.
+pub fn task_name(task: Task) -> Tr {
+    match task {
+        Task::DelayedCopy => tr("Delayed copy", "Copia con retardo"),
+        Task::SelectiveCopy => tr("Selective copying", "Copia selectiva"),
+        Task::AssociativeRecall => tr("Associative recall", "Recuperación asociativa"),
+    }
+}
+
+/// The name of a task's adjustable size.
+pub fn knob_label(task: Task) -> Tr {
+    match task {
+        Task::DelayedCopy => tr("gap k", "separación k"),
+        Task::SelectiveCopy => tr("noise length", "longitud del relleno"),
+        Task::AssociativeRecall => tr("pairs", "pares"),
+    }
+}
 
 /// What the Flow and Fading views show instead of the random models when set.
 #[derive(Debug, Clone)]
@@ -32,16 +50,90 @@ pub struct TrainedModel {
 }
 
 /// The training run a [`TrainedModel`] comes from, kept as data so the banner can say it in
-/// either language.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// either language — and so a link can carry it: retraining the same family on the same task,
+/// seed and step count reproduces the same weights (the training is deterministic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TrainedOrigin {
     pub family: Family,
     /// Adam steps taken.
     pub steps: usize,
+    /// Steps the run was set to take (`steps` < `total` when it was opened mid-training).
+    pub total: usize,
     pub task: Task,
     /// The task's size (gap, noise length or pairs).
     pub knob: usize,
     pub seed: u64,
+    /// The Learn preset (`core::learn::presets`) that set the task and model sizes, if any.
+    pub preset: Option<&'static str>,
+}
+
+/// Largest step count a link may ask to retrain.
+pub const MAX_LINK_STEPS: usize = 5000;
+
+impl TrainedOrigin {
+    /// The link value: `<family>.<task>.<knob>.<seed>.<steps>of<total>`,
+    /// e.g. `mamba.selective-copy.16.42.291of1000`; a preset's id replaces the task's.
+    pub fn to_link(&self) -> String {
+        format!(
+            "{}.{}.{}.{}.{}of{}",
+            self.family.id(),
+            self.preset.unwrap_or(self.task.id()),
+            self.knob,
+            self.seed,
+            self.steps,
+            self.total
+        )
+    }
+
+    /// Reads [`Self::to_link`]'s form; the reason in English when it cannot.
+    pub fn from_link(raw: &str) -> Result<TrainedOrigin, &'static str> {
+        let parts: Vec<&str> = raw.split('.').collect();
+        let [family, task, knob, seed, steps] = parts[..] else {
+            return Err("expected family.task.size.seed.StepsOfTotal");
+        };
+        let family = Family::ALL
+            .into_iter()
+            .find(|f| f.id() == family)
+            .ok_or("unknown family")?;
+        let preset = crate::core::learn::presets::preset(task);
+        let task = match preset {
+            Some(p) => p.task.task,
+            None => Task::from_id(task).ok_or("unknown task")?,
+        };
+        let knob: usize = knob
+            .parse()
+            .map_err(|_| "the task size is not a whole number")?;
+        let size_ok = match preset {
+            Some(p) => p.task.knob == knob,
+            None => task.clamp_knob(knob) == knob,
+        };
+        if !size_ok {
+            return Err("the task size is out of range");
+        }
+        let seed: u64 = seed.parse().map_err(|_| "the seed is not a whole number")?;
+        if seed >= 1 << 53 {
+            return Err("the seed is above 2^53 - 1");
+        }
+        let (steps, total) = steps.split_once("of").ok_or("expected <steps>of<total>")?;
+        let steps: usize = steps
+            .parse()
+            .map_err(|_| "the steps are not a whole number")?;
+        let total: usize = total
+            .parse()
+            .map_err(|_| "the total is not a whole number")?;
+        if steps == 0 || steps > total || total > MAX_LINK_STEPS {
+            return Err("the steps must satisfy 1 ≤ steps ≤ total ≤ 5000");
+        }
+        Ok(TrainedOrigin {
+            family,
+            steps,
+            total,
+            task,
+            knob,
+            seed,
+            preset: preset.map(|p| p.id),
+        })
+    }
 }
 
 impl TrainedOrigin {
@@ -51,13 +143,18 @@ impl TrainedOrigin {
         let family = family_name(self.family, lang);
         let task = task_name(self.task).get(lang).to_lowercase();
         let knob = knob_label(self.task).get(lang);
-        let (steps, size, seed) = (self.steps, self.knob, self.seed);
+        let (steps, total, size, seed) = (self.steps, self.total, self.knob, self.seed);
+        let of = match (steps < total, lang) {
+            (false, _) => String::new(),
+            (true, Lang::En) => format!(" of {total}"),
+            (true, Lang::Es) => format!(" de {total}"),
+        };
         match lang {
             Lang::En => format!(
-                "{family} trained {steps} steps on {task} ({knob} = {size}, seed {seed}), input: one example of the task"
+                "{family} trained {steps}{of} steps on {task} ({knob} = {size}, seed {seed}), input: one example of the task"
             ),
             Lang::Es => format!(
-                "{family} entrenado {steps} pasos en {task} ({knob} = {size}, semilla {seed}); entrada: un ejemplo de la tarea"
+                "{family} entrenado {steps}{of} pasos en {task} ({knob} = {size}, semilla {seed}); entrada: un ejemplo de la tarea"
             ),
         }
     }
@@ -82,6 +179,52 @@ impl TrainedModels {
 impl Default for TrainedModels {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Context: the trained model as the link carries it (what produced it), and the progress of
+/// retraining it when a link asked for it. The Learn state retrains whenever `origin` names a
+/// model other than the one open.
+#[derive(Clone, Copy)]
+pub struct TrainedLink {
+    /// What produced the open (or requested) trained model; the `trained` link key.
+    pub origin: RwSignal<Option<TrainedOrigin>>,
+    /// Steps retrained so far for a link's `origin` (None: not retraining).
+    pub retraining: RwSignal<Option<usize>>,
+}
+
+impl Default for TrainedLink {
+    fn default() -> Self {
+        TrainedLink {
+            origin: RwSignal::new(None),
+            retraining: RwSignal::new(None),
+        }
+    }
+}
+
+impl TrainedLink {
+    /// Opens `model` in every view that shows trained models, and puts it in the link.
+    pub fn open(&self, models: TrainedModels, model: TrainedModel) {
+        let origin = model.origin;
+        models.0.set(Some(model));
+        self.origin.set(Some(origin));
+    }
+}
+
+/// Mirrors the trained model's origin under the global link key `trained` while it is mounted.
+#[component]
+fn TrainedLinkKey(link: TrainedLink) -> impl IntoView {
+    if let Some(url) = url_state() {
+        url.bind(
+            "trained",
+            true,
+            link.origin,
+            |o| o.map(|o| o.to_link()).unwrap_or_default(),
+            |raw| match TrainedOrigin::from_link(raw) {
+                Ok(o) => Parsed::Valid(Some(o)),
+                Err(why) => Parsed::Invalid(why.to_string()),
+            },
+        );
     }
 }
 
@@ -146,7 +289,30 @@ pub fn TrainedBanner(
     /// Test id prefix (the view id).
     prefix: &'static str,
 ) -> impl IntoView {
-    move || {
+    let link = use_context::<TrainedLink>().unwrap_or_default();
+    // A link naming a trained model: read it now, so the key below mounts and consumes it.
+    if let Some(raw) = url_state().and_then(|u| u.initial("trained")) {
+        if let Ok(origin) = TrainedOrigin::from_link(&raw) {
+            link.origin.set(Some(origin));
+        }
+    }
+    let retraining = move || {
+        let done = link.retraining.get()?;
+        let origin = link.origin.get()?;
+        let lang = lang();
+        let family = family_name(origin.family, lang);
+        let total = origin.steps;
+        Some(view! {
+            <p class="trained-banner" data-testid=format!("{prefix}-trained-retraining") role="status">
+                {match lang {
+                    Lang::En => format!("Retraining {family} as the link says ({}): {done} / {total} steps…", origin.to_link()),
+                    Lang::Es => format!("Reentrenando {family} como dice el enlace ({}): {done} / {total} pasos…", origin.to_link()),
+                }}
+                <progress max=total.to_string() value=done.to_string()></progress>
+            </p>
+        })
+    };
+    let banner = move || {
         trained.with(|t| t.as_ref().map(|t| t.origin)).map(|origin| {
             view! {
                 <p class="trained-banner" data-testid=format!("{prefix}-trained-banner") role="status">
@@ -155,11 +321,79 @@ pub fn TrainedBanner(
                         let lead = lang.pick("Trained weights", "Pesos entrenados");
                         format!("{lead}: {}. {} ", origin.describe(lang), note.get(lang))
                     }}
-                    <button data-testid=format!("{prefix}-trained-clear") on:click=move |_| trained.set(None)>
+                    <button data-testid=format!("{prefix}-trained-clear") on:click=move |_| {
+                        trained.set(None);
+                        link.origin.set(None);
+                        link.retraining.set(None);
+                    }>
                         {show(back)}
                     </button>
                 </p>
             }
         })
+    };
+    view! {
+        <Show when=move || link.origin.with(Option::is_some)>
+            <TrainedLinkKey link=link />
+        </Show>
+        {retraining}
+        {banner}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trained model's link names what produced it and reads back to the same origin;
+    /// malformed or out-of-range links are refused.
+    #[test]
+    fn trained_link_round_trip() {
+        let o = TrainedOrigin {
+            family: Family::LinearRnn,
+            steps: 291,
+            total: 1000,
+            task: Task::SelectiveCopy,
+            knob: 16,
+            seed: 42,
+            preset: None,
+        };
+        assert_eq!(o.to_link(), "linear-rnn.selective-copy.16.42.291of1000");
+        assert_eq!(TrainedOrigin::from_link(&o.to_link()), Ok(o));
+        let p = TrainedOrigin::from_link("mamba.selective-copying.32.7.100of2000").unwrap();
+        assert_eq!(
+            (p.preset, p.task, p.knob),
+            (Some("selective-copying"), Task::SelectiveCopy, 32)
+        );
+        assert_eq!(p.to_link(), "mamba.selective-copying.32.7.100of2000");
+        for bad in [
+            "",
+            "mamba.selective-copy.16.42",
+            "mamba.selective-copy.99.42.10of10",
+            "mamba.selective-copy.16.-5.10of10",
+            "mamba.selective-copy.16.9007199254740992.10of10",
+            "mamba.selective-copy.16.42.11of10",
+            "mamba.selective-copy.16.42.0of10",
+            "mamba.selective-copy.16.42.10of9999",
+            "lstm.selective-copy.16.42.10of10",
+        ] {
+            assert!(TrainedOrigin::from_link(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The banner says how many steps ran, and of how many when opened mid-training.
+    #[test]
+    fn banner_counts_the_steps_that_ran() {
+        let mut o = TrainedOrigin::from_link("mamba.delayed-copy.4.42.291of1000").unwrap();
+        assert!(o
+            .describe(Lang::En)
+            .starts_with("Mamba trained 291 of 1000 steps on delayed copy"));
+        assert!(o
+            .describe(Lang::Es)
+            .starts_with("Mamba entrenado 291 de 1000 pasos en copia con retardo"));
+        o.steps = 1000;
+        assert!(o
+            .describe(Lang::En)
+            .starts_with("Mamba trained 1000 steps on"));
     }
 }

@@ -42,6 +42,8 @@ pub fn provide_view_states() {
     provide_context(ssm::state::SsmState::default());
     provide_context(fading::state::FadingState::default());
     provide_context(flow::state::FlowState::default());
+    provide_context(crate::ui::trained::TrainedLink::default());
+    provide_context(learn::state::LearnState::default());
 }
 
 /// Builds the view with this id, if there is one.

@@ -109,7 +109,7 @@ const SSM: &[Preset] = &[
 const LEARN: &[Preset] = &[
     Preset {
         id: "copy-gap-1",
-        name: tr("delayed copy, gap 1", "copia retrasada, separación 1"),
+        name: tr("delayed copy, gap 1", "copia con retardo, separación 1"),
         params: &[("learn.task", "delayed-copy"), ("learn.learn-knob", "1")],
     },
     Preset {

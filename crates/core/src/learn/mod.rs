@@ -4,6 +4,7 @@
 
 pub mod influence;
 pub mod models;
+pub mod presets;
 pub mod tape;
 pub mod tasks;
 pub mod train;

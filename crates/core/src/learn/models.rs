@@ -89,6 +89,11 @@ pub struct Trainable {
     pub config: ModelConfig,
     pub d_model: usize,
     pub vocab: usize,
+    /// Blocks of the family stacked (1 unless a preset asks for 2); block l's leaves are
+    /// `leaves[HEAD_LEAVES + l·per_layer ..][..per_layer]`.
+    pub layers: usize,
+    /// Leaves per block.
+    pub per_layer: usize,
     pub leaves: Vec<Array2<f32>>,
     /// Leaves kept fixed (S4D's B: only the product C·B matters for one input channel).
     pub frozen: Vec<bool>,
@@ -510,6 +515,40 @@ impl Trainable {
     /// under `seed`, embedding N(0, 1), head N(0, 1/d) (labels `learn/embed`, `learn/head`).
     pub fn new(family: Family, vocab: usize, seed: u64) -> CoreResult<Trainable> {
         let (config, d_model) = learn_config(family);
+        Trainable::with_config(config, d_model, vocab, seed)
+    }
+
+    /// A fresh model of `layers` stacked blocks of `config`'s family, width `d_model`. Block 0
+    /// is initialised from `seed` as a one-block model, block l from `seed + l·1000003`. From
+    /// the second block on, a family whose block has no path from its input to its output
+    /// (RNN, linear RNN, S4D) gets one, `h ← h + block(h)`, as Mamba, the CNN and the
+    /// transformer have inside their blocks.
+    pub fn stacked(
+        config: ModelConfig,
+        d_model: usize,
+        layers: usize,
+        vocab: usize,
+        seed: u64,
+    ) -> CoreResult<Trainable> {
+        let mut model = Trainable::with_config(config.clone(), d_model, vocab, seed)?;
+        for l in 1..layers.max(1) {
+            let params = config.init(d_model, seed.wrapping_add(l as u64 * 1_000_003))?;
+            let (leaves, frozen) = family_leaves(&params);
+            model.leaves.extend(leaves);
+            model.frozen.extend(frozen);
+            model.layers += 1;
+        }
+        Ok(model)
+    }
+
+    /// A fresh model of the family of `config` with width `d_model` (e.g. a preset's sizes).
+    pub fn with_config(
+        config: ModelConfig,
+        d_model: usize,
+        vocab: usize,
+        seed: u64,
+    ) -> CoreResult<Trainable> {
+        let family = config.family();
         let params = config.init(d_model, seed)?;
         let (family_leaves, family_frozen) = family_leaves(&params);
         let embed = normal_matrix(&mut rng_for(seed, "learn/embed"), vocab, d_model, 1.0);
@@ -520,6 +559,7 @@ impl Trainable {
             1.0 / (d_model as f32).sqrt(),
         );
         let mut leaves = vec![embed, head, Array2::zeros((1, vocab))];
+        let per_layer = family_leaves.len();
         leaves.extend(family_leaves);
         let mut frozen = vec![false; HEAD_LEAVES];
         frozen.extend(family_frozen);
@@ -528,6 +568,8 @@ impl Trainable {
             config,
             d_model,
             vocab,
+            layers: 1,
+            per_layer,
             leaves,
             frozen,
         })
@@ -547,22 +589,51 @@ impl Trainable {
     pub fn logits(&self, tape: &mut Tape, tokens: &[usize], batch: usize) -> (Vec<Var>, Var) {
         let vars: Vec<Var> = self.leaves.iter().map(|l| tape.leaf(l.clone())).collect();
         let x = tape.gather(vars[0], tokens);
-        let y = block(
-            tape,
-            &self.config,
-            self.d_model,
-            &vars[HEAD_LEAVES..],
-            x,
-            batch,
-        );
+        let mut y = x;
+        for l in 0..self.layers {
+            let w = &vars[HEAD_LEAVES + l * self.per_layer..][..self.per_layer];
+            let out = block(tape, &self.config, self.d_model, w, y, batch);
+            let own_skip = matches!(
+                self.config,
+                ModelConfig::Mamba(_) | ModelConfig::Cnn(_) | ModelConfig::Transformer(_)
+            );
+            y = if l == 0 || own_skip {
+                out
+            } else {
+                tape.add(y, out)
+            };
+        }
         let logits = tape.matmul(y, vars[1]);
         let logits = tape.add_row(logits, vars[2]);
         (vars, logits)
     }
 
-    /// The family's weights as its `Params`, for the Flow and Fading views.
+    /// The family's weights as its `Params`, for the Flow and Fading views (of a stacked
+    /// model, the first block: what it does to the embedded tokens).
     pub fn params(&self) -> CoreResult<ModelParams> {
-        params_from_leaves(&self.config, self.d_model, &self.leaves[HEAD_LEAVES..])
+        self.layer_params(0)
+    }
+
+    /// Block `l`'s weights as the family's `Params`.
+    pub fn layer_params(&self, l: usize) -> CoreResult<ModelParams> {
+        let start = HEAD_LEAVES + l * self.per_layer;
+        let end = start + self.per_layer;
+        let leaves = self.leaves.get(start..end).ok_or_else(|| {
+            CoreError::Invalid(format!(
+                "the model has {} blocks, not {}",
+                self.layers,
+                l + 1
+            ))
+        })?;
+        params_from_leaves(&self.config, self.d_model, leaves)
+    }
+
+    /// Keeps every block's weights where the family is defined (see [`project`]).
+    pub fn project(&mut self) {
+        let per = self.per_layer.max(1);
+        for chunk in self.leaves[HEAD_LEAVES..].chunks_mut(per) {
+            project(&self.config, chunk);
+        }
     }
 
     /// The embedded tokens `[L, d]`: the input the family block sees.

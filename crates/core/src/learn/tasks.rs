@@ -122,14 +122,77 @@ pub struct Example {
     pub targets: Vec<Option<usize>>,
 }
 
+/// A task with its sizes: the fixed sizes above plus the knob, or the larger sizes of a preset
+/// (`learn::presets`). Selective copying with `marked == knob` is copying a string: every body
+/// token is marked, so the answer is the whole string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TaskSpec {
+    pub task: Task,
+    /// Gap k / body length / pairs (not clamped: a preset may go beyond the slider's range).
+    pub knob: usize,
+    /// Marked tokens of selective copying (ignored by the other tasks).
+    pub marked: usize,
+}
+
+impl TaskSpec {
+    /// The fixed sizes with the knob clamped into the slider's range.
+    pub fn standard(task: Task, knob: usize) -> TaskSpec {
+        TaskSpec {
+            task,
+            knob: task.clamp_knob(knob),
+            marked: SELECTIVE_MARKED,
+        }
+    }
+
+    /// Number of distinct tokens.
+    pub fn vocab(&self) -> usize {
+        self.task.vocab()
+    }
+
+    /// Sequence length.
+    pub fn len(&self) -> usize {
+        match self.task {
+            Task::DelayedCopy => DELAYED_COPY_LEN.max(self.knob + 1),
+            Task::SelectiveCopy => self.knob + 1 + self.marked,
+            Task::AssociativeRecall => 2 * self.knob + 1,
+        }
+    }
+
+    /// Answer positions per sequence.
+    pub fn answers(&self) -> usize {
+        match self.task {
+            Task::DelayedCopy => self.len() - self.knob,
+            Task::SelectiveCopy => self.marked,
+            Task::AssociativeRecall => 1,
+        }
+    }
+
+    /// The sizes forced into what the generator can make: at least one marked token and no
+    /// more than the body holds; at least one pair and no more than the keys.
+    fn valid(mut self) -> TaskSpec {
+        self.knob = self.knob.max(1);
+        self.marked = self.marked.clamp(1, self.knob);
+        if self.task == Task::AssociativeRecall {
+            self.knob = self.knob.min(RECALL_KEYS);
+        }
+        self
+    }
+}
+
 /// Example number `index` of `task` under `seed` (each index its own RNG stream, so a batch
 /// is reproducible whatever was drawn before).
 pub fn example(task: Task, knob: usize, seed: u64, index: u64) -> Example {
-    let knob = task.clamp_knob(knob);
+    example_of(&TaskSpec::standard(task, knob), seed, index)
+}
+
+/// Example number `index` of the task `spec` under `seed`.
+pub fn example_of(spec: &TaskSpec, seed: u64, index: u64) -> Example {
+    let spec = spec.valid();
+    let (task, knob) = (spec.task, spec.knob);
     let mut rng = rng_for(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15), task.id());
     match task {
         Task::DelayedCopy => {
-            let len = DELAYED_COPY_LEN;
+            let len = spec.len();
             let tokens: Vec<usize> = (0..len)
                 .map(|_| rng.random_range(0..DATA_SYMBOLS))
                 .collect();
@@ -142,10 +205,10 @@ pub fn example(task: Task, knob: usize, seed: u64, index: u64) -> Example {
         Task::SelectiveCopy => {
             let noise = DATA_SYMBOLS;
             let marker = DATA_SYMBOLS + 1;
-            let mut positions = sample(&mut rng, knob, SELECTIVE_MARKED).into_vec();
+            let mut positions = sample(&mut rng, knob, spec.marked).into_vec();
             positions.sort_unstable();
             let mut tokens = vec![noise; knob];
-            let data: Vec<usize> = (0..SELECTIVE_MARKED)
+            let data: Vec<usize> = (0..spec.marked)
                 .map(|_| rng.random_range(0..DATA_SYMBOLS))
                 .collect();
             for (&p, &v) in positions.iter().zip(&data) {
@@ -195,10 +258,15 @@ pub fn batch(task: Task, knob: usize, seed: u64, step: u64, size: usize) -> Batc
 /// The batch of examples `first .. first + size` (a part of a larger batch, so a step can be
 /// computed in parts on exactly the examples of its whole batch).
 pub fn batch_from(task: Task, knob: usize, seed: u64, first: u64, size: usize) -> Batch {
+    batch_of(&TaskSpec::standard(task, knob), seed, first, size)
+}
+
+/// The batch of examples `first .. first + size` of the task `spec`.
+pub fn batch_of(spec: &TaskSpec, seed: u64, first: u64, size: usize) -> Batch {
     let examples: Vec<Example> = (0..size as u64)
-        .map(|i| example(task, knob, seed, first + i))
+        .map(|i| example_of(spec, seed, first + i))
         .collect();
-    let len = task.len(knob);
+    let len = examples.first().map_or(0, |e| e.tokens.len());
     let mut tokens = Vec::with_capacity(len * size);
     let mut targets = Vec::with_capacity(len * size);
     for t in 0..len {
@@ -290,5 +358,38 @@ mod tests {
         }
         assert_eq!(b, batch(Task::DelayedCopy, 2, 1, 3, 4));
         assert_ne!(b, batch(Task::DelayedCopy, 2, 1, 4, 4));
+    }
+
+    #[test]
+    fn copying_is_selective_copying_with_every_token_marked() {
+        let spec = TaskSpec {
+            task: Task::SelectiveCopy,
+            knob: 20,
+            marked: 20,
+        };
+        let e = example_of(&spec, 4, 2);
+        assert_eq!(e.tokens.len(), 20 + 1 + 20);
+        assert_eq!(spec.len(), e.tokens.len());
+        let answers: Vec<usize> = e.targets.iter().flatten().copied().collect();
+        assert_eq!(
+            answers,
+            e.tokens[..20].to_vec(),
+            "the answer is the whole string"
+        );
+        assert!(e.tokens[..20].iter().all(|&t| t < DATA_SYMBOLS));
+    }
+
+    #[test]
+    fn standard_spec_gives_the_old_examples() {
+        let spec = TaskSpec::standard(Task::SelectiveCopy, 99);
+        assert_eq!(spec.knob, 32, "clamped to the slider's range");
+        assert_eq!(
+            example_of(&spec, 3, 1),
+            example(Task::SelectiveCopy, 32, 3, 1)
+        );
+        for task in Task::ALL {
+            let k = task.knob_range().2;
+            assert_eq!(TaskSpec::standard(task, k).len(), task.len(k));
+        }
     }
 }

@@ -469,3 +469,104 @@ fn tape_influence_refuses_weights_of_another_layout() {
     let own = config.init(d, 1).expect("valid config");
     assert!(influence_row(&config, &own, x.view(), 4).is_err());
 }
+
+/// The presets' fair rules (`learn::presets`): every family present once; one training recipe
+/// per preset (the `Preset` holds one steps / batch / lr for all six, and the batch is the one
+/// the training loop uses); trained parameter counts within 25 % of each other (largest ≤
+/// 1.25 · smallest); the time-invariant SSMs' state ≥ Mamba's; ≤ 2 blocks.
+#[test]
+fn presets_follow_the_fair_rules() {
+    use super::presets::presets;
+    use super::tasks::BATCH;
+    assert!(presets().len() >= 3);
+    for p in presets() {
+        let families: Vec<Family> = p.models.iter().map(|m| m.family).collect();
+        assert_eq!(
+            families,
+            Family::ALL.to_vec(),
+            "{}: one model per family",
+            p.id
+        );
+        assert_eq!(p.batch, BATCH, "{}: the batch the training loop uses", p.id);
+        let counts: Vec<usize> = Family::ALL
+            .iter()
+            .map(|&f| {
+                let run = p.training(f, 0).expect("preset model");
+                assert_eq!(run.lr, p.lr, "{} {f:?}: the preset's step size", p.id);
+                assert_eq!(run.settings.steps, p.steps);
+                run.model.parameter_count()
+            })
+            .collect();
+        let (lo, hi) = (
+            *counts.iter().min().expect("counts"),
+            *counts.iter().max().expect("counts"),
+        );
+        assert!(
+            hi as f64 <= 1.25 * lo as f64,
+            "{}: parameter counts {counts:?} (largest > 1.25 · smallest)",
+            p.id
+        );
+        assert!(lo > 0 && hi > 0);
+        let mamba = p.model(Family::Mamba).state_size().expect("Mamba state");
+        for f in [Family::S4d, Family::LinearRnn] {
+            let s = p.model(f).state_size().expect("LTI state");
+            assert!(s >= mamba, "{} {f:?}: state {s} < Mamba's {mamba}", p.id);
+        }
+        assert!(p.models.iter().all(|m| (1..=2).contains(&m.layers)));
+    }
+}
+
+/// The state sizes the fairness rule compares, from the definitions: Mamba carries
+/// h ∈ ℝ^{D_inner × N} with D_inner = expand · d; S4D one N-vector per channel; the linear RNN
+/// N complex numbers (2N reals); the tanh RNN its hidden vector.
+#[test]
+fn state_sizes_are_the_carried_numbers() {
+    use super::presets::state_size;
+    use crate::models::family::ModelConfig;
+    use crate::models::{linear_rnn, mamba, rnn, s4d};
+    let m = ModelConfig::Mamba(mamba::Config {
+        expand: 2,
+        d_state: 3,
+        ..mamba::Config::default()
+    });
+    assert_eq!(state_size(&m, 5), Some(2 * 5 * 3));
+    let s = ModelConfig::S4d(s4d::Config {
+        states: 7,
+        ..s4d::Config::default()
+    });
+    assert_eq!(state_size(&s, 5), Some(35));
+    let l = ModelConfig::LinearRnn(linear_rnn::Config {
+        states: 9,
+        ..linear_rnn::Config::default()
+    });
+    assert_eq!(state_size(&l, 5), Some(18));
+    let r = ModelConfig::Rnn(rnn::Config {
+        hidden: 11,
+        ..rnn::Config::default()
+    });
+    assert_eq!(state_size(&r, 5), Some(11));
+}
+
+/// A two-block model is the one-block model's block applied twice: its first block is the
+/// one-block model (same seed), and the stack's output differs from one block's.
+#[test]
+fn a_stacked_model_starts_with_the_one_block_model() {
+    for family in Family::ALL {
+        let (config, d) = learn_config(family);
+        let one = Trainable::with_config(config.clone(), d, 10, 3).expect("model");
+        let two = Trainable::stacked(config, d, 2, 10, 3).expect("model");
+        assert_eq!(two.layers, 2);
+        assert_eq!(two.leaves.len(), HEAD_LEAVES + 2 * one.per_layer);
+        assert_eq!(&two.leaves[..one.leaves.len()], &one.leaves[..]);
+        assert_eq!(
+            two.parameter_count() - one.parameter_count(),
+            one.parameter_count()
+                - one.leaves[..HEAD_LEAVES]
+                    .iter()
+                    .map(|l| l.len())
+                    .sum::<usize>(),
+            "{family:?}: the second block has as many weights as the first"
+        );
+        assert!(two.layer_params(1).is_ok() && two.layer_params(2).is_err());
+    }
+}

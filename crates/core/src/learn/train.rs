@@ -9,11 +9,11 @@
 
 use ndarray::{Array2, Axis};
 
-use super::models::{project, Trainable, HEAD_LEAVES};
+use super::models::Trainable;
 use super::tape::Tape;
-use super::tasks::{batch_from, Batch, Task, BATCH};
+use super::tasks::{batch_of, Batch, Task, TaskSpec, BATCH};
 use crate::error::CoreResult;
-use crate::models::family::Family;
+use crate::models::family::{Family, ModelConfig};
 
 /// Adam step size.
 pub const LEARNING_RATE: f32 = 3e-3;
@@ -61,6 +61,11 @@ pub struct Score {
 #[derive(Debug, Clone)]
 pub struct Training {
     pub settings: Settings,
+    /// The task with its sizes (`TaskSpec::standard(settings.task, settings.knob)` unless a
+    /// preset set larger ones).
+    pub spec: TaskSpec,
+    /// Adam step size (`LEARNING_RATE` unless a preset set another, the same for every family).
+    pub lr: f32,
     pub model: Trainable,
     first_moment: Vec<Array2<f32>>,
     second_moment: Vec<Array2<f32>>,
@@ -151,20 +156,48 @@ impl Training {
     /// A fresh model of `family` for `settings` (weights from `settings.seed`).
     pub fn new(family: Family, settings: Settings) -> CoreResult<Training> {
         let model = Trainable::new(family, settings.task.vocab(), settings.seed)?;
+        let spec = TaskSpec::standard(settings.task, settings.knob);
+        Ok(Training::start(settings, spec, LEARNING_RATE, model))
+    }
+
+    /// A fresh model of `config`'s family, width `d_model`, trained on `spec` for `steps` steps
+    /// of Adam with step size `lr` (weights and data from `seed`).
+    pub fn custom(
+        config: ModelConfig,
+        d_model: usize,
+        layers: usize,
+        spec: TaskSpec,
+        seed: u64,
+        steps: usize,
+        lr: f32,
+    ) -> CoreResult<Training> {
+        let model = Trainable::stacked(config, d_model, layers, spec.vocab(), seed)?;
+        let settings = Settings {
+            task: spec.task,
+            knob: spec.knob,
+            seed,
+            steps,
+        };
+        Ok(Training::start(settings, spec, lr, model))
+    }
+
+    fn start(settings: Settings, spec: TaskSpec, lr: f32, model: Trainable) -> Training {
         let zeros: Vec<Array2<f32>> = model
             .leaves
             .iter()
             .map(|l| Array2::zeros(l.raw_dim()))
             .collect();
-        Ok(Training {
+        Training {
             settings,
+            spec,
+            lr,
             model,
             first_moment: zeros.clone(),
             second_moment: zeros,
             losses: Vec::new(),
             accuracies: Vec::new(),
             partial: None,
-        })
+        }
     }
 
     /// Steps finished.
@@ -198,7 +231,7 @@ impl Training {
         let step = self.step_count();
         let part = self.partial.as_ref().map_or(0, |p| p.parts);
         let first = (step * BATCH + part * MICRO_BATCH) as u64;
-        let data = batch_from(s.task, s.knob, s.seed, first, MICRO_BATCH);
+        let data = batch_of(&self.spec, s.seed, first, MICRO_BATCH);
         let answers = data.targets.iter().filter(|t| t.is_some()).count();
         let (score, grads) = loss_and_gradients(&self.model, &data);
         let weight = answers as f32;
@@ -250,6 +283,7 @@ impl Training {
             }
             let t = (step + 1) as i32;
             let (c1, c2) = (1.0 - BETA1.powi(t), 1.0 - BETA2.powi(t));
+            let lr = self.lr;
             for (i, g) in grads.iter().enumerate() {
                 if self.model.frozen[i] {
                     continue;
@@ -264,10 +298,10 @@ impl Training {
                     .for_each(|w, m, v, &g| {
                         *m = BETA1 * *m + (1.0 - BETA1) * g;
                         *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-                        *w -= LEARNING_RATE * (*m / c1) / ((*v / c2).sqrt() + ADAM_EPS);
+                        *w -= lr * (*m / c1) / ((*v / c2).sqrt() + ADAM_EPS);
                     });
             }
-            project(&self.model.config, &mut self.model.leaves[HEAD_LEAVES..]);
+            self.model.project();
         }
     }
 
@@ -285,7 +319,7 @@ impl Training {
         let s = self.settings;
         // Examples EVAL_FIRST_STEP·BATCH .. + EVAL_EXAMPLES, far beyond any training batch.
         let first = EVAL_FIRST_STEP * BATCH as u64 + (chunk * EVAL_CHUNK) as u64;
-        let data = batch_from(s.task, s.knob, s.seed, first, EVAL_CHUNK);
+        let data = batch_of(&self.spec, s.seed, first, EVAL_CHUNK);
         let mut tape = Tape::new();
         let (_, logits) = self.model.logits(&mut tape, &data.tokens, data.batch);
         let acc = accuracy(tape.value(logits), &data.targets);

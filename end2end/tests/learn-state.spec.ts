@@ -1,0 +1,127 @@
+// Learn's runs belong to the app (issue #18): a run keeps training while another view is open,
+// finished runs and the settings survive a tab switch, a paused run stays where it was; a
+// trained model's link retrains it and shows the same influence matrix (same numbers); bad
+// seeds are refused with a message.
+import { test, expect } from './fixtures';
+
+const steps = (page) => page.getByTestId('learn-progress').getAttribute('data-steps').then(Number);
+
+async function only(page, families: string[]) {
+  for (const f of ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba']) {
+    const box = page.getByTestId(`learn-family-${f}`);
+    if (families.includes(f)) await box.check(); else await box.uncheck();
+  }
+}
+
+test('a run keeps training while another view is open; results and settings survive', async ({ app, page }) => {
+  test.setTimeout(240_000);
+  await app.open();
+  await app.show('learn');
+  await page.getByTestId('learn-task').selectOption('delayed-copy');
+  await page.getByTestId('learn-steps').selectOption('250');
+  await only(page, ['cnn', 'rnn']);
+  await page.getByTestId('learn-train').click();
+  await expect.poll(() => steps(page), { timeout: 20_000 }).toBeGreaterThan(2);
+  const before = await steps(page);
+
+  // Away for a while: Flow, then Scan.
+  await app.show('flow');
+  await page.waitForTimeout(1500);
+  await app.show('scan');
+  await page.waitForTimeout(1500);
+  await app.show('learn');
+  // It has progressed meanwhile (read at once, before the view could train on its own).
+  expect(await steps(page)).toBeGreaterThan(before + 5);
+  await expect(page.getByTestId('learn-task')).toHaveValue('delayed-copy');
+  await expect(page.getByTestId('learn-steps')).toHaveValue('250');
+  await expect(page.getByTestId('learn-family-mamba')).not.toBeChecked();
+
+  // Paused: it stays where it was while away.
+  await page.getByTestId('learn-pause').click();
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'paused');
+  const paused = await steps(page);
+  await app.show('fading');
+  await page.waitForTimeout(1000);
+  await app.show('learn');
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'paused');
+  expect(await steps(page)).toBe(paused);
+
+  // Finished runs stay listed after a tab switch.
+  await page.getByTestId('learn-resume').click();
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
+  const evalCnn = await page.getByTestId('learn-eval-cnn').textContent();
+  await app.show('flow');
+  await app.show('learn');
+  await expect(page.getByTestId('learn-table').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('learn-eval-cnn')).toHaveText(evalCnn!);
+  await expect(page.getByTestId('learn-loss-chart')).toHaveAttribute('data-curves', '2');
+  await app.screenshot('learn-state-kept');
+});
+
+test('"Open in Flow" while training: the banner counts the steps that ran, training goes on', async ({ app, page }) => {
+  test.setTimeout(120_000);
+  await app.open();
+  await app.show('learn');
+  await page.getByTestId('learn-task').selectOption('delayed-copy');
+  await page.getByTestId('learn-steps').selectOption('2000');
+  await only(page, ['s4d']);
+  await page.getByTestId('learn-train').click();
+  await expect.poll(() => steps(page), { timeout: 20_000 }).toBeGreaterThan(3);
+  await page.getByTestId('learn-open-flow-s4d').click();
+  await expect(app.view('flow')).toBeVisible();
+  const banner = page.getByTestId('flow-trained-banner');
+  const text = (await banner.textContent())!;
+  const m = text.match(/S4D trained (\d+) of 2000 steps/);
+  expect(m, text).not.toBeNull();
+  expect(text).not.toContain('left pane');
+  const opened = Number(m![1]);
+  await page.waitForTimeout(1500);
+  await app.show('learn');
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'running');
+  expect(await steps(page)).toBeGreaterThan(opened);
+  await page.getByTestId('learn-pause').click();
+});
+
+test('a trained-model link retrains the model and shows the same influence matrix', async ({ app, page, browser }) => {
+  test.setTimeout(240_000);
+  await app.open();
+  await app.show('learn');
+  await page.getByTestId('learn-task').selectOption('delayed-copy');
+  await page.getByTestId('learn-steps').selectOption('100');
+  await only(page, ['mamba']);
+  await page.getByTestId('learn-train').click();
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await page.getByTestId('learn-open-flow-mamba').click();
+  await expect(page.getByTestId('flow-trained-banner')).toContainText('Mamba trained 100 steps');
+  await expect(page.getByTestId('influence-progress')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  const original = await page.getByTestId('influence-heatmap').getAttribute('data-values');
+  await expect.poll(() => new URL(page.url()).searchParams.get('trained')).toBe('mamba.delayed-copy.4.42.100of100');
+  const link = page.url();
+
+  // A fresh page opened with the link: it retrains with progress, then shows the same matrix.
+  const other = await browser.newPage();
+  const problems: string[] = [];
+  other.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text()); });
+  await other.goto(link);
+  await expect(other.getByTestId('flow-trained-retraining')).toContainText('Retraining Mamba', { timeout: 15_000 });
+  await expect(other.getByTestId('flow-trained-banner')).toContainText('Mamba trained 100 steps', { timeout: 150_000 });
+  await expect(other.getByTestId('influence-progress')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  expect(await other.getByTestId('influence-heatmap').getAttribute('data-values')).toBe(original);
+  await other.screenshot({ path: 'screenshots/learn-link-retrained.png', fullPage: true });
+  expect(problems).toEqual([]);
+  await other.close();
+});
+
+test('a bad seed gets a message and is not applied', async ({ app, page }) => {
+  await app.open();
+  await app.show('learn');
+  const seed = page.getByTestId('learn-seed');
+  for (const bad of ['-5', '99999999999999999999999']) {
+    await seed.fill(bad);
+    await seed.press('Enter');
+    await seed.blur();
+    await expect(page.getByTestId('learn-seed-notice')).toContainText('is not a seed');
+    await expect(page.getByTestId('learn-seed-notice')).toContainText('The seed stays 42');
+  }
+  await expect.poll(() => new URL(page.url()).searchParams.get('learn.seed')).toBe('42');
+});
