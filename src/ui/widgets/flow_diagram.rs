@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::flow::{FlowDiagram, FlowEdge};
-use crate::ui::i18n::{core_label, lang, Lang};
+use crate::core::flow::{FlowDiagram, FlowEdge, FlowLabel};
+use crate::ui::i18n::{flow_label, lang, Lang};
 
 /// Horizontal distance between positions, vertical distance between rows (SVG units).
 const DX: f64 = 30.0;
@@ -18,7 +18,7 @@ pub const TOP_EDGES_PER_NODE: usize = 4;
 pub struct DiagramFrame {
     /// Positions per row and row labels.
     pub len: usize,
-    pub rows: Vec<String>,
+    pub rows: Vec<FlowLabel>,
     /// Edges of the current step: ((row, pos), (row, pos), weight in [0, 1]).
     pub edges: Vec<FlowEdge>,
     /// `[rows][len]`: computed so far.
@@ -28,7 +28,7 @@ pub struct DiagramFrame {
     /// Optional strength in [0, 1] per state node (row 1), e.g. the selected token's influence.
     pub strength: Option<Vec<f32>>,
     /// Label of the current step.
-    pub label: String,
+    pub label: FlowLabel,
 }
 
 impl DiagramFrame {
@@ -63,9 +63,9 @@ impl DiagramFrame {
             reached: diagram.reach(source, step),
             strength,
             label: if step == 0 {
-                "step 0: only the tokens".to_string()
+                FlowLabel::Start
             } else {
-                diagram.steps[step - 1].label.clone()
+                diagram.steps[step - 1].label
             },
         }
     }
@@ -179,7 +179,7 @@ pub fn FlowDiagramView(
             f.rows
                 .iter()
                 .enumerate()
-                .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{core_label(label, lang())}</text> })
+                .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{flow_label(*label, lang())}</text> })
                 .collect_view()
         })
     };
@@ -230,8 +230,8 @@ pub fn FlowDiagramView(
     view! {
         <svg class="flow-diagram" data-testid=test_id role="img" on:click=on_click
             aria-label=move || frame.with(|f| match lang() {
-                Lang::En => format!("Flow diagram: {}", f.label),
-                Lang::Es => format!("Diagrama de flujo: {}", core_label(&f.label, Lang::Es)),
+                Lang::En => format!("Flow diagram: {}", flow_label(f.label, Lang::En)),
+                Lang::Es => format!("Diagrama de flujo: {}", flow_label(f.label, Lang::Es)),
             })
             viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
             style=move || { let (w, _) = size(); format!("max-width: {}px", w.max(320.0) * 1.6) }>
@@ -251,7 +251,7 @@ mod tests {
     fn frame() -> DiagramFrame {
         DiagramFrame {
             len: 3,
-            rows: vec!["tokens".into(), "layer 1".into()],
+            rows: vec![FlowLabel::Tokens, FlowLabel::Layer(1)],
             edges: vec![
                 FlowEdge {
                     from: (0, 0),
@@ -267,7 +267,7 @@ mod tests {
             computed: vec![vec![true; 3], vec![true, true, false]],
             reached: vec![vec![true, false, false], vec![true, false, false]],
             strength: Some(vec![0.0, 1.0, f32::INFINITY]),
-            label: String::new(),
+            label: FlowLabel::Start,
         }
     }
 
