@@ -4,18 +4,15 @@ use leptos::prelude::*;
 
 use crate::core::tokens::MAX_TOKENS;
 use crate::ui::i18n::{lang, t, tr, Lang, Locale};
-use crate::ui::state::{AppReady, CurrentView, SharedInput, EXAMPLE_TEXT_ES};
+use crate::ui::state::{AppReady, CurrentView, SelectedToken, SharedInput, EXAMPLE_TEXT_ES};
 use crate::ui::theme::{Theme, ThemeChoice};
 use crate::ui::trained::TrainedModels;
-use crate::ui::url_state::{parse_whole, Parsed, UrlState};
+use crate::ui::url_state::{parse_lang, parse_seed, parse_whole, Parsed, UrlState, MAX_SEED};
 use crate::ui::view_boundary::{ViewBoundary, ViewRebuild};
 use crate::ui::views::presets::ViewToolbar;
 use crate::ui::views::{self, VIEWS};
 use crate::ui::widgets::export::ExportPanel;
 use crate::ui::widgets::shortcuts::ShortcutsHelp;
-
-/// Largest seed accepted (fits a JavaScript number exactly).
-const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// Longest sentence kept in a link (longer text is cut, with a notice when read): enough for
 /// the 64 tokens that are run, short enough for any browser's address bar.
@@ -27,6 +24,12 @@ fn url_text(text: &str) -> &str {
         Some((cut, _)) => &text[..cut],
         None => text,
     }
+}
+
+/// Mirrors the interface language in the URL (`lang=es`): read first, so that every notice
+/// about the link is worded in the link's language.
+fn bind_language(url: UrlState, locale: Locale) {
+    url.bind("lang", true, locale.0, |l| l.code().to_string(), parse_lang);
 }
 
 /// Mirrors the view, the sentence, the seed and the embedding width in the URL.
@@ -59,9 +62,7 @@ fn bind_globals(url: UrlState, input: SharedInput, current: RwSignal<&'static st
             }
         },
     );
-    url.bind("seed", true, input.seed, u64::to_string, |raw| {
-        parse_whole(raw, 0, MAX_SEED)
-    });
+    url.bind("seed", true, input.seed, u64::to_string, parse_seed);
     url.bind(
         "d",
         true,
@@ -83,23 +84,27 @@ pub fn App() -> impl IntoView {
     let ready = AppReady(RwSignal::new(false));
     provide_context(ready);
     provide_context(TrainedModels::new());
+    provide_context(SelectedToken::new());
     views::provide_view_states();
     let current = RwSignal::new(VIEWS[0].id);
     provide_context(CurrentView(current));
     let rebuild = ViewRebuild::new();
     let locale = Locale(RwSignal::new(Lang::from_browser()));
     provide_context(locale);
+    let theme = Theme::new();
+    provide_context(theme);
+    let url = UrlState::from_location();
+    provide_context(url);
+    // The link's language (else the browser's) before anything is worded.
+    bind_language(url, locale);
     // A Spanish reader starts from a Spanish sentence (switching later keeps their text; a
     // link's own text, read just below, wins).
     if locale.0.get_untracked() == Lang::Es {
         input.text.set(EXAMPLE_TEXT_ES.to_string());
     }
-    let theme = Theme::new();
-    provide_context(theme);
-    let url = UrlState::from_location();
-    provide_context(url);
     bind_globals(url, input, current);
-    // Debounced: typing or dragging rewrites the address bar once it pauses.
+    // Throttled: while values keep changing (typing, dragging, playing) the address bar is
+    // rewritten every quarter second, and the last change is always written.
     Effect::new(move |_| url.write_later());
     // Effects run after the first render, when every widget on screen has read its key.
     Effect::new(move |done: Option<()>| {
@@ -130,6 +135,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
+        <SkipLink/>
         <header class="app-header">
             <h1>"seqmix"</h1>
             <p class="tagline">{t("How CNNs, transformers, RNNs and state-space models mix information — computed live in your browser.", "Cómo mezclan la información las CNN, los transformers, las RNN y los modelos de espacio de estados, calculado en vivo en tu navegador.")}</p>
@@ -151,7 +157,7 @@ pub fn App() -> impl IntoView {
             }).collect_view()}
         </nav>
         <ExportPanel root_selector="main" view=current/>
-        <main>
+        <main id="view" tabindex="-1" data-testid="view-main">
             <ViewToolbar rebuild/>
             <ViewBoundary current render=views::render rebuild/>
         </main>
@@ -186,11 +192,16 @@ fn SentenceInput() -> impl IntoView {
             }
         })
     };
+    // The box keeps what was typed, so it can be corrected; the seed in force (and the link)
+    // stays the last valid one, and the notice says which.
     let seed_text = move || {
-        seed_notice.get().map(|raw| match lang() {
-            Lang::En => format!("“{raw}” is not a seed: use a whole number from 0 to {MAX_SEED}."),
-            Lang::Es => {
-                format!("«{raw}» no es una semilla: usa un número entero de 0 a {MAX_SEED}.")
+        seed_notice.get().map(|raw| {
+            let seed = input.seed.get();
+            match (lang(), raw.trim().is_empty()) {
+                (Lang::En, false) => format!("“{raw}” is not a seed: use a whole number from 0 to {MAX_SEED}. The seed stays {seed}."),
+                (Lang::Es, false) => format!("«{raw}» no es una semilla: usa un número entero de 0 a {MAX_SEED}. La semilla sigue siendo {seed}."),
+                (Lang::En, true) => format!("That is not a seed: use a whole number from 0 to {MAX_SEED}. The seed stays {seed}."),
+                (Lang::Es, true) => format!("Eso no es una semilla: usa un número entero de 0 a {MAX_SEED}. La semilla sigue siendo {seed}."),
             }
         })
     };
@@ -211,11 +222,14 @@ fn SentenceInput() -> impl IntoView {
                     <input
                         type="number" min="0" max=MAX_SEED.to_string() step="1"
                         data-testid="seed-input"
+                        aria-describedby="seed-notice"
+                        aria-invalid=move || seed_notice.with(Option::is_some).to_string()
                         prop:value=move || input.seed.get().to_string()
                         on:change:target=move |ev| {
+                            // A number box reports text it cannot read as a number as "".
                             let raw = ev.target().value();
-                            match raw.trim().parse::<u64>() {
-                                Ok(seed) if seed <= MAX_SEED => { input.seed.set(seed); set_seed_notice.set(None); }
+                            match parse_seed(&raw) {
+                                Parsed::Valid(seed) => { input.seed.set(seed); set_seed_notice.set(None); }
                                 _ => set_seed_notice.set(Some(raw)),
                             }
                         }
@@ -231,13 +245,9 @@ fn SentenceInput() -> impl IntoView {
                     }}
                 </span>
             </div>
-            <ol class="token-row" data-testid="token-row" aria-label=t("tokens", "tokens")>
-                {move || input.tokens.with(|t| t.tokens.iter().enumerate().map(|(i, token)| view! {
-                    <li class="token" data-index=i>{token.clone()}</li>
-                }).collect_view())}
-            </ol>
+            <TokenRow/>
             <p class="notice" role="status" data-testid="text-notice">{token_notice}</p>
-            <p class="notice" role="status">{seed_text}</p>
+            <p class="notice" role="status" id="seed-notice" data-testid="seed-notice">{seed_text}</p>
         </section>
     }
 }
@@ -276,7 +286,7 @@ fn LanguageAndTheme() -> impl IntoView {
                     prop:value=move || theme.choice.get().id()
                     on:change:target=move |ev| {
                         if let Some(choice) = ThemeChoice::from_id(&ev.target().value()) {
-                            theme.choice.set(choice);
+                            theme.choose(choice);
                         }
                     }>
                     <option value="system">{t("system", "del sistema")}</option>
@@ -285,5 +295,100 @@ fn LanguageAndTheme() -> impl IntoView {
                 </select>
             </label>
         </div>
+    }
+}
+
+/// The first Tab stop of the page: moves the focus to the view (past the header, the sentence
+/// and the navigation). Hidden until focused.
+#[component]
+fn SkipLink() -> impl IntoView {
+    let to_view = move |ev: web_sys::MouseEvent| {
+        ev.prevent_default();
+        let main = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("view"));
+        if let Some(main) =
+            main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok())
+        {
+            let _ = main.focus();
+            main.scroll_into_view();
+        }
+    };
+    view! {
+        <a class="skip-link" href="#view" data-testid="skip-link" on:click=to_view>
+            {t("Skip to the view", "Saltar a la vista")}
+        </a>
+    }
+}
+
+/// The sentence's tokens, focusable: one Tab stop for the row, arrow keys (and Home / End)
+/// move between tokens, Enter or space selects one ([`SelectedToken`]).
+#[component]
+fn TokenRow() -> impl IntoView {
+    let input = expect_context::<SharedInput>();
+    let selected = expect_context::<SelectedToken>();
+    let row = NodeRef::<leptos::html::Ol>::new();
+    // The token that holds the row's Tab stop (roving tabindex).
+    let focus_at = RwSignal::new(None::<usize>);
+    let count = move || input.tokens.with(|t| t.tokens.len());
+    let tab_stop = move || {
+        let n = count();
+        focus_at
+            .get()
+            .unwrap_or_else(|| selected.get())
+            .min(n.saturating_sub(1))
+    };
+    let focus = move |i: usize| {
+        focus_at.set(Some(i));
+        let item = row
+            .get_untracked()
+            .and_then(|r| {
+                r.query_selector(&format!("li[data-index='{i}']"))
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+        if let Some(item) = item {
+            let _ = item.focus();
+        }
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let n = count();
+        if n == 0 || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let here = tab_stop();
+        let target = match ev.key().as_str() {
+            "ArrowRight" | "ArrowDown" => Some((here + 1).min(n - 1)),
+            "ArrowLeft" | "ArrowUp" => Some(here.saturating_sub(1)),
+            "Home" => Some(0),
+            "End" => Some(n - 1),
+            "Enter" | " " => {
+                selected.select(here);
+                None
+            }
+            _ => return,
+        };
+        // The keys belong to the row, not to the player's shortcuts or the page's scrolling.
+        ev.prevent_default();
+        ev.stop_propagation();
+        if let Some(i) = target {
+            focus(i);
+        }
+    };
+    view! {
+        <ol class="token-row" data-testid="token-row" node_ref=row
+            aria-label=t("tokens (arrow keys move, Enter selects)", "tokens (las flechas se mueven, Intro selecciona)")
+            on:keydown=on_key>
+            {move || input.tokens.with(|t| t.tokens.iter().enumerate().map(|(i, token)| view! {
+                <li class="token" data-index=i
+                    class:selected=move || selected.get() == i
+                    aria-current=move || (selected.get() == i).then_some("true")
+                    tabindex=move || if tab_stop() == i { "0" } else { "-1" }
+                    on:focus=move |_| focus_at.set(Some(i))
+                    on:click=move |_| { focus_at.set(Some(i)); selected.select(i); }
+                >{token.clone()}</li>
+            }).collect_view())}
+        </ol>
     }
 }

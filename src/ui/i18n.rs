@@ -130,9 +130,10 @@ pub fn core_error(error: &crate::core::error::CoreError) -> String {
     core_error_in(error, lang())
 }
 
-/// A core error in words, in `lang`.
+/// A core error in words, in `lang`. The core returns the case and its numbers; every word is
+/// here.
 pub fn core_error_in(error: &crate::core::error::CoreError, lang: Lang) -> String {
-    use crate::core::error::CoreError;
+    use crate::core::error::{CoreError, Mismatch};
     match error {
         CoreError::EmptyInput => lang
             .pick(
@@ -140,30 +141,121 @@ pub fn core_error_in(error: &crate::core::error::CoreError, lang: Lang) -> Strin
                 "la secuencia está vacía: escribe al menos una palabra",
             )
             .to_string(),
-        CoreError::NonFinite { what } => match lang {
-            Lang::En => format!("{what} contains a value that is not a finite number"),
-            Lang::Es => format!("{what} contiene un valor que no es un número finito"),
-        },
+        CoreError::NonFinite { what } => {
+            let what = param_name(what, lang);
+            match lang {
+                Lang::En => format!("{what} contains a value that is not a finite number"),
+                Lang::Es => format!("{what} contiene un valor que no es un número finito"),
+            }
+        }
         CoreError::OutOfRange {
             param,
             value,
             min,
             max,
-        } => match lang {
-            Lang::En => format!("{param} = {value} is outside its range [{min}, {max}]"),
-            Lang::Es => format!("{param} = {value} está fuera de su rango [{min}, {max}]"),
-        },
+        } => {
+            let param = param_name(param, lang);
+            match lang {
+                Lang::En => format!("{param} = {value} is outside its range [{min}, {max}]"),
+                Lang::Es => format!("{param} = {value} está fuera de su rango [{min}, {max}]"),
+            }
+        }
         CoreError::Shape {
             what,
             expected,
             got,
-        } => match lang {
-            Lang::En => format!("{what} has shape {got}, expected {expected}"),
-            Lang::Es => format!("{what} tiene forma {got}; se esperaba {expected}"),
+        } => {
+            let what = param_name(what, lang);
+            match lang {
+                Lang::En => format!("{what} has shape {got}, expected {expected}"),
+                Lang::Es => format!("{what} tiene forma {got}; se esperaba {expected}"),
+            }
+        }
+        CoreError::HeadsDoNotDivide { heads, d_model } => match lang {
+            Lang::En => format!(
+                "{heads} attention heads do not divide the model width {d_model}: choose a number of heads that divides it"
+            ),
+            Lang::Es => format!(
+                "{heads} cabezas de atención no dividen el ancho del modelo {d_model}: elige un número de cabezas que lo divida"
+            ),
         },
-        // Free-form reasons are written in the core; they stay in English (listed in the report).
-        CoreError::Invalid(why) => why.clone(),
+        CoreError::OddStates { states } => match lang {
+            Lang::En => format!(
+                "S4D-Lin keeps its states in conjugate pairs, so it needs an even number of states (got {states})"
+            ),
+            Lang::Es => format!(
+                "S4D-Lin guarda sus estados en pares conjugados, así que necesita un número par de estados (hay {states})"
+            ),
+        },
+        CoreError::DegenerateWeights { spectral_radius } => match lang {
+            Lang::En => format!(
+                "the random recurrent matrix W has spectral radius {spectral_radius} and cannot be scaled: try another seed"
+            ),
+            Lang::Es => format!(
+                "la matriz recurrente aleatoria W tiene radio espectral {spectral_radius} y no se puede escalar: prueba otra semilla"
+            ),
+        },
+        CoreError::TimeOutOfRange { t, len } => match lang {
+            Lang::En => format!("time {t} is outside the recorded signal (1 to {len})"),
+            Lang::Es => format!("el instante {t} está fuera de la señal registrada (de 1 a {len})"),
+        },
+        CoreError::Mismatch(what) => {
+            let what = match what {
+                Mismatch::InfluencePlan => lang.pick(
+                    "an influence plan was used with another model or sentence",
+                    "se usó un plan de influencia con otro modelo u otra frase",
+                ),
+                Mismatch::SlicedPass => lang.pick(
+                    "a forward pass in slices resumed with another model width",
+                    "una pasada hacia delante por partes se reanudó con otro ancho de modelo",
+                ),
+                Mismatch::Weights => lang.pick(
+                    "the weights do not fit the model's configuration",
+                    "los pesos no encajan con la configuración del modelo",
+                ),
+            };
+            match lang {
+                Lang::En => format!("internal error: {what} (please report it)"),
+                Lang::Es => format!("error interno: {what} (por favor, avísanos)"),
+            }
+        }
     }
+}
+
+/// A parameter or input named by the core (as the code spells it, e.g. `d_model`) in `lang`;
+/// symbols the page shows as they are (`x`, `r`, `Δ`) stay as they are.
+pub fn param_name(id: &str, lang: Lang) -> &str {
+    let (en, es) = match id {
+        "x" | "the input" => ("the input x", "la entrada x"),
+        "d_model" => ("the model width d_model", "el ancho del modelo d_model"),
+        "delta" => ("the step Δ", "el paso Δ"),
+        "layers" => ("the number of layers", "el número de capas"),
+        "kernel" => ("the kernel size", "el tamaño del núcleo"),
+        "heads" => ("the number of heads", "el número de cabezas"),
+        "temperature" => ("the temperature", "la temperatura"),
+        "hidden" => ("the hidden size", "el tamaño oculto"),
+        "spectral_radius" => ("the spectral radius ρ", "el radio espectral ρ"),
+        "states" | "state size N" => ("the state size N", "el tamaño del estado N"),
+        "r" => ("the decay r", "el decaimiento r"),
+        "expand" => ("the expansion factor", "el factor de expansión"),
+        "d_state" => ("the state size d_state", "el tamaño del estado d_state"),
+        "dt_rank" => (
+            "the rank of Δ's projection",
+            "el rango de la proyección de Δ",
+        ),
+        "d_conv" => ("the convolution width", "el ancho de la convolución"),
+        "selectivity" => ("the selectivity", "la selectividad"),
+        "horizon" => ("the time horizon", "el horizonte de tiempo"),
+        "window θ" => ("the window θ", "la ventana θ"),
+        "signal" => ("the signal", "la señal"),
+        "influence columns" => ("the influence columns", "las columnas de influencia"),
+        "the weights for this configuration" => (
+            "the weights for this configuration",
+            "los pesos de esta configuración",
+        ),
+        _ => return id,
+    };
+    lang.pick(en, es)
 }
 
 /// The name of a model family in `lang` (ids stay the same).
@@ -175,49 +267,37 @@ pub fn family_name(family: crate::core::models::family::Family, lang: Lang) -> &
     }
 }
 
-/// A row or step label of a flow diagram (written in English by `core::flow`, which has no
-/// notion of language) in `lang`. The core's label formats are few and fixed; each is matched
-/// here, and an unknown label is shown as it is.
-pub fn core_label(label: &str, lang: Lang) -> String {
-    if lang == Lang::En {
-        return label.to_string();
-    }
-    let number_then = |rest: &str| -> Option<(String, String)> {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        (!digits.is_empty()).then(|| (digits.clone(), rest[digits.len()..].to_string()))
-    };
-    match label {
-        "tokens" => return "tokens".to_string(),
-        "state" => return "estado".to_string(),
-        "step 0: only the tokens" => return "paso 0: solo los tokens".to_string(),
-        _ => {}
-    }
-    if let Some((n, tail)) = label.strip_prefix("layer ").and_then(number_then) {
-        if tail.is_empty() {
-            return format!("capa {n}");
+/// A row or step label of a flow diagram in `lang` (the core returns it as data).
+pub fn flow_label(label: crate::core::flow::FlowLabel, lang: Lang) -> String {
+    use crate::core::flow::FlowLabel;
+    match (label, lang) {
+        (FlowLabel::Tokens, _) => "tokens".to_string(),
+        (FlowLabel::State, Lang::En) => "state".to_string(),
+        (FlowLabel::State, Lang::Es) => "estado".to_string(),
+        (FlowLabel::Layer(n), Lang::En) => format!("layer {n}"),
+        (FlowLabel::Layer(n), Lang::Es) => format!("capa {n}"),
+        (FlowLabel::Level(n), Lang::En) => format!("level {n}"),
+        (FlowLabel::Level(n), Lang::Es) => format!("nivel {n}"),
+        (FlowLabel::Start, Lang::En) => "step 0: only the tokens".to_string(),
+        (FlowLabel::Start, Lang::Es) => "paso 0: solo los tokens".to_string(),
+        (FlowLabel::ConvLayer { layer, dilation }, Lang::En) => {
+            format!("layer {layer} (dilation {dilation})")
         }
-        if tail == ": all positions at once" {
-            return format!("capa {n}: todas las posiciones a la vez");
+        (FlowLabel::ConvLayer { layer, dilation }, Lang::Es) => {
+            format!("capa {layer} (dilatación {dilation})")
         }
-        if let Some(dil) = tail.strip_prefix(" (dilation ") {
-            return format!("capa {n} (dilatación {dil}");
+        (FlowLabel::AttentionLayer(n), Lang::En) => format!("layer {n}: all positions at once"),
+        (FlowLabel::AttentionLayer(n), Lang::Es) => {
+            format!("capa {n}: todas las posiciones a la vez")
         }
-    }
-    if let Some((n, tail)) = label.strip_prefix("level ").and_then(number_then) {
-        if tail.is_empty() {
-            return format!("nivel {n}");
+        (FlowLabel::Token(n), _) => format!("token {n}"),
+        (FlowLabel::ScanLevel { level, offset }, Lang::En) => {
+            format!("level {level}: combine with the prefix {offset} back")
         }
-        if let Some(offset) = tail
-            .strip_prefix(": combine with the prefix ")
-            .and_then(|r| r.strip_suffix(" back"))
-        {
-            return format!("nivel {n}: se combina con el prefijo {offset} posiciones atrás");
+        (FlowLabel::ScanLevel { level, offset }, Lang::Es) => {
+            format!("nivel {level}: se combina con el prefijo {offset} posiciones atrás")
         }
     }
-    if let Some(n) = label.strip_prefix("token ") {
-        return format!("token {n}");
-    }
-    label.to_string()
 }
 
 #[cfg(test)]
@@ -235,8 +315,40 @@ mod tests {
     }
 
     #[test]
-    fn every_core_flow_label_has_a_spanish_form() {
-        use crate::core::flow::{chain_diagram, cnn_diagram, scan_diagram};
+    fn flow_labels_read_as_before_in_english_and_in_spanish() {
+        use crate::core::flow::{chain_diagram, cnn_diagram, scan_diagram, FlowLabel};
+        assert_eq!(
+            flow_label(
+                FlowLabel::ConvLayer {
+                    layer: 2,
+                    dilation: 4
+                },
+                Lang::En
+            ),
+            "layer 2 (dilation 4)"
+        );
+        assert_eq!(
+            flow_label(
+                FlowLabel::ConvLayer {
+                    layer: 2,
+                    dilation: 4
+                },
+                Lang::Es
+            ),
+            "capa 2 (dilatación 4)"
+        );
+        assert_eq!(
+            flow_label(
+                FlowLabel::ScanLevel {
+                    level: 3,
+                    offset: 4
+                },
+                Lang::Es
+            ),
+            "nivel 3: se combina con el prefijo 4 posiciones atrás"
+        );
+        // Every label a diagram carries has its own Spanish form, except the words the two
+        // languages share ("tokens", "token 3").
         let diagrams = [
             cnn_diagram(5, 3, &[1, 2]),
             chain_diagram(4),
@@ -247,20 +359,46 @@ mod tests {
                 .rows
                 .iter()
                 .chain(diagram.steps.iter().map(|s| &s.label));
-            for label in labels {
-                let spanish = core_label(label, Lang::Es);
-                let untouched = ["tokens", "token "].iter().any(|p| label.starts_with(p));
-                assert!(untouched || spanish != *label, "no Spanish for {label:?}");
+            for &label in labels {
+                let shared = matches!(label, FlowLabel::Tokens | FlowLabel::Token(_));
+                let (en, es) = (flow_label(label, Lang::En), flow_label(label, Lang::Es));
+                assert!(shared || en != es, "no Spanish for {label:?}");
             }
         }
+    }
+
+    #[test]
+    fn every_core_error_is_worded_in_both_languages() {
+        use crate::core::error::{CoreError, Mismatch};
+        let errors = [
+            CoreError::EmptyInput,
+            CoreError::NonFinite { what: "x" },
+            CoreError::OutOfRange {
+                param: "delta",
+                value: 20.0,
+                min: 0.001,
+                max: 10.0,
+            },
+            CoreError::HeadsDoNotDivide {
+                heads: 3,
+                d_model: 8,
+            },
+            CoreError::OddStates { states: 7 },
+            CoreError::DegenerateWeights {
+                spectral_radius: 0.0,
+            },
+            CoreError::TimeOutOfRange { t: 9, len: 4 },
+            CoreError::Mismatch(Mismatch::Weights),
+        ];
+        for e in &errors {
+            let (en, es) = (core_error_in(e, Lang::En), core_error_in(e, Lang::Es));
+            assert!(!en.is_empty() && en != es, "{e:?}: {en} / {es}");
+        }
         assert_eq!(
-            core_label("layer 2 (dilation 4)", Lang::Es),
-            "capa 2 (dilatación 4)"
+            core_error_in(&errors[2], Lang::Es),
+            "el paso Δ = 20 está fuera de su rango [0.001, 10]"
         );
-        assert_eq!(
-            core_label("level 3: combine with the prefix 4 back", Lang::Es),
-            "nivel 3: se combina con el prefijo 4 posiciones atrás"
-        );
+        assert_eq!(param_name("an unknown id", Lang::Es), "an unknown id");
     }
 
     #[test]

@@ -1,24 +1,20 @@
-//! Exact influence matrices computed off the frame path: one column at a time, yielding to
-//! the browser every few milliseconds, the heat map filling in as columns finish. A newer
-//! request cancels stale work.
+//! Exact influence matrices computed off the frame path: a block of columns at a time, as an
+//! interactive job of the page's scheduler (`ui::scheduler`), the heat map filling in as columns
+//! finish. A newer request cancels stale work.
 
 use std::cell::{Cell, RefCell};
 use std::ops::Range;
-use std::rc::Rc;
-use std::time::Duration;
 
-use leptos::leptos_dom::helpers::request_animation_frame;
 use leptos::prelude::*;
 use ndarray::Array2;
 
 use crate::core::error::CoreResult;
 use crate::core::models::family::{InfluencePlan, ModelParams};
 use crate::core::models::mamba;
+use crate::ui::scheduler::{self, Budget, Priority, Step};
 use crate::ui::state::Shared;
 
-/// Work done per slice before yielding, in milliseconds: under one 16.7 ms frame. A slice
-/// starts another call only if one more call as long as the last still fits.
-const SLICE_MS: f64 = 14.0;
+pub use crate::ui::scheduler::{after_next_frame, now_ms};
 
 /// Longest single call to the core before it is split into smaller blocks. Large calls matter
 /// because a call of the families without an influence plan (CNN, RNN, linear RNN, S4D, the
@@ -64,13 +60,6 @@ impl InfluenceState {
         let flat = self.values.iter().flatten().copied().collect();
         Some(Array2::from_shape_vec((len, len), flat).map_err(|e| e.to_string()))
     }
-}
-
-/// Milliseconds since page load.
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 /// Columns `range` of an `[L, L]` influence matrix, as `[L, range.len()]`.
@@ -134,7 +123,8 @@ pub fn start(
 }
 
 /// Starts computing the `[len, len]` matrix whose columns `columns` returns into `out`, in
-/// slices after the next frame, cancelling earlier jobs that share `generation`.
+/// the scheduler's slices from the next frame on, cancelling earlier jobs that share
+/// `generation`.
 pub fn start_columns(
     len: usize,
     columns: Columns,
@@ -149,7 +139,7 @@ pub fn start_columns(
         done: 0,
         error: None,
     });
-    let job = Rc::new(Job {
+    let job = Job {
         len,
         columns,
         out,
@@ -159,15 +149,15 @@ pub fn start_columns(
         block: Cell::new(BlockSizer::default()),
         last_call: Cell::new(0.0),
         lang: crate::ui::i18n::lang_untracked(),
+    };
+    // Joins the queue only after the next frame, so the change that asked for it is drawn
+    // first even while other jobs keep the scheduler's slices running.
+    after_next_frame(move || {
+        let mut column = 0;
+        scheduler::spawn("influence", Priority::Interactive, move |budget| {
+            slice(&job, &mut column, budget)
+        });
     });
-    after_next_frame(move || slice(job, 0));
-}
-
-/// Runs `f` in the first task after the next frame is drawn (`requestAnimationFrame`, then a
-/// zero timeout): whatever changed together with the request (a slider, the diagram) reaches
-/// the screen before the first slice of heavy work takes the main thread.
-pub fn after_next_frame(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, Duration::ZERO));
 }
 
 /// Columns per call, chosen so that a call takes about `MAX_CALL_MS`. A call costs a set-up
@@ -214,26 +204,27 @@ fn rows_of(m: &Array2<f32>) -> Vec<Vec<f32>> {
     m.rows().into_iter().map(|r| r.to_vec()).collect()
 }
 
-fn slice(job: Rc<Job>, mut column: usize) {
+/// One turn of the job: calls into the core while another call is expected to fit in the
+/// scheduler's budget, then publishes the columns so far.
+fn slice(job: &Job, column: &mut usize, budget: &Budget) -> Step {
     if job.generation.try_get_value() != Some(job.mine) {
-        return; // stale: a newer request took over, or the view is gone
+        return Step::Done; // stale: a newer request took over, or the view is gone
     }
     let len = job.len;
-    let start = now_ms();
     let mut calls = 0;
-    while column < len && (calls == 0 || now_ms() - start + job.last_call.get() < SLICE_MS) {
+    while *column < len && (calls == 0 || job.last_call.get() < budget.remaining_ms()) {
         calls += 1;
         // Columns per call: batching amortises a call's set-up; the block adapts to keep one
         // call well inside a slice.
         let mut sizer = job.block.get();
-        let block = sizer.block.clamp(1, len - column);
+        let block = sizer.block.clamp(1, len - *column);
         let began = now_ms();
-        match (job.columns)(column..column + block) {
+        match (job.columns)(*column..*column + block) {
             Ok(cols) => {
                 let mut values = job.values.borrow_mut();
                 for (i, row) in values.iter_mut().enumerate() {
                     for k in 0..block {
-                        row[column + k] = cols[[i, k]];
+                        row[*column + k] = cols[[i, k]];
                     }
                 }
             }
@@ -242,23 +233,26 @@ fn slice(job: Rc<Job>, mut column: usize) {
                     error: Some(crate::ui::i18n::core_error_in(&e, job.lang)),
                     ..Default::default()
                 });
-                return;
+                return Step::Done;
             }
         }
-        column += block;
+        *column += block;
         let took = now_ms() - began;
         let next = sizer.record(block, took);
         job.block.set(sizer);
         // The next call's expected duration, scaled to its block.
         job.last_call.set(took * next as f64 / block as f64);
     }
-    let _ = job.out.try_set(InfluenceState {
+    let published = job.out.try_set(InfluenceState {
         values: job.values.borrow().clone(),
-        done: column,
+        done: *column,
         error: None,
     });
-    if column < len {
-        set_timeout(move || slice(job, column), Duration::ZERO);
+    if *column < len && published.is_none() {
+        // The next turn starts with a call as long as the last (the block it will use).
+        Step::MoreTaking(job.last_call.get())
+    } else {
+        Step::Done
     }
 }
 

@@ -8,6 +8,7 @@ pub mod knobs;
 pub mod model_controls;
 pub mod palette;
 pub mod panic;
+pub mod scheduler;
 pub mod state;
 pub mod theme;
 pub mod trained;

@@ -67,6 +67,64 @@ impl Default for SharedInput {
 #[derive(Clone, Copy)]
 pub struct CurrentView(pub RwSignal<&'static str>);
 
+/// The token the reader selected, shared by the sentence row (focusable tokens: arrow keys
+/// move, Enter selects) and the view on screen. The selection is the view's own state: a view
+/// that has a selected token *claims* this context with its signal while it is mounted
+/// (`expect_context::<SelectedToken>().claim(state.selected)`), and from then on the sentence
+/// row shows and sets that signal. With no view claiming, the row keeps a selection of its own.
+#[derive(Clone, Copy)]
+pub struct SelectedToken {
+    claimed: RwSignal<Option<RwSignal<usize>>>,
+    own: RwSignal<usize>,
+}
+
+impl SelectedToken {
+    /// Nothing claimed yet; token 0 selected.
+    pub fn new() -> Self {
+        SelectedToken {
+            claimed: RwSignal::new(None),
+            own: RwSignal::new(0),
+        }
+    }
+
+    /// Makes `signal` the selected token while the calling component (or owner) lives.
+    pub fn claim(&self, signal: RwSignal<usize>) {
+        let claimed = self.claimed;
+        claimed.set(Some(signal));
+        on_cleanup(move || {
+            claimed.try_update(|c| {
+                if *c == Some(signal) {
+                    *c = None;
+                }
+            });
+        });
+    }
+
+    /// The signal in force: the claiming view's, or the row's own.
+    fn target(&self) -> RwSignal<usize> {
+        self.claimed
+            .get()
+            .filter(|s| s.try_get_untracked().is_some())
+            .unwrap_or(self.own)
+    }
+
+    /// The selected token's index (tracked).
+    pub fn get(&self) -> usize {
+        self.target().get()
+    }
+
+    /// Selects token `index`.
+    pub fn select(&self, index: usize) {
+        self.target().set(index);
+    }
+}
+
+impl Default for SelectedToken {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Set to true by the first view once it has drawn real data.
 #[derive(Clone, Copy)]
 pub struct AppReady(pub RwSignal<bool>);

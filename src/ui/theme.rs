@@ -46,8 +46,17 @@ pub struct Theme {
 
 const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
 
+/// Where the theme choice is remembered on this device (`localStorage`).
+const STORAGE_KEY: &str = "seqmix.theme";
+
+/// This page's `localStorage`, when the browser allows it (private modes may not).
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
 impl Theme {
-    /// Follows the system; listens for the system switching while the page is open.
+    /// The choice remembered on this device (else follow the system); listens for the system
+    /// switching while the page is open.
     pub fn new() -> Self {
         let system_dark = RwSignal::new(false);
         let query = web_sys::window().and_then(|w| w.match_media(DARK_QUERY).ok().flatten());
@@ -63,9 +72,21 @@ impl Theme {
             // The listener lives as long as the page (one app per page).
             on_change.forget();
         }
+        let remembered = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|id| ThemeChoice::from_id(&id));
         Theme {
-            choice: RwSignal::new(ThemeChoice::System),
+            choice: RwSignal::new(remembered.unwrap_or(ThemeChoice::System)),
             system_dark,
+        }
+    }
+
+    /// Applies the reader's choice and remembers it on this device.
+    pub fn choose(&self, choice: ThemeChoice) {
+        self.choice.set(choice);
+        if let Some(storage) = storage() {
+            // Storage may be full or refused; the choice still holds for this visit.
+            let _ = storage.set_item(STORAGE_KEY, choice.id());
         }
     }
 

@@ -2,23 +2,30 @@
 //! string, so a copied link reproduces the exact picture.
 //!
 //! Widgets register with [`bind`] (or a typed helper) when they mount: the value in the URL, if
-//! any, is parsed, clamped and applied; from then on every change is written back (debounced,
-//! with `history.replaceState`, no reload). A widget that unmounts takes its key out of the URL,
+//! any, is parsed, clamped and applied; from then on every change is written back (at most every
+//! [`WRITE_EVERY_MS`], the last change always written, with `history.replaceState`, no reload —
+//! so the address follows a playing animation). A widget that unmounts takes its key out of the URL,
 //! so the query string always describes what is on screen. Keys are `<view>.<scope>.<param>`
-//! (the scope names e.g. the model family), except the global `view`, `text`, `seed` and `d`.
+//! (the scope names e.g. the model family), except the global `view`, `lang`, `text`, `seed`
+//! and `d`.
 //! A malformed or out-of-range value never blanks the page: it is ignored or clamped, and a
 //! notice says so (`data-testid="url-notice"`).
 
 use crate::core::models::family::Family;
-use crate::ui::i18n::lang_untracked;
+use crate::ui::i18n::{lang_untracked, Lang};
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::time::Duration;
 
 use leptos::prelude::*;
 
-/// How long typing or dragging must pause before the URL is rewritten.
-const WRITE_DELAY: Duration = Duration::from_millis(250);
+/// Shortest time between two rewrites of the address bar, in milliseconds: while values change
+/// continuously (a playing animation, a dragged slider) the link is rewritten this often, and
+/// the last change is always written.
+pub const WRITE_EVERY_MS: f64 = 250.0;
+
+/// Largest seed accepted (fits a JavaScript number exactly).
+pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// The outcome of reading one value from the URL.
 pub enum Parsed<T> {
@@ -54,8 +61,12 @@ pub struct UrlState {
     pub notices: RwSignal<Vec<String>>,
     /// Id of the view being rendered (prefix of its keys).
     view: StoredValue<&'static str>,
-    /// Pending debounced URL write.
+    /// The scheduled URL write, if any (it writes `latest` when it runs).
     pending: StoredValue<Option<TimeoutHandle>>,
+    /// The pairs the next write will put in the address bar.
+    latest: StoredValue<Vec<(String, String)>>,
+    /// When the address bar was last rewritten (ms since page load).
+    written_at: StoredValue<f64>,
 }
 
 thread_local! {
@@ -144,6 +155,34 @@ pub fn parse_whole(raw: &str, min: u64, max: u64) -> Parsed<u64> {
             format!("“{raw}” is not a whole number from {min} to {max}"),
             format!("«{raw}» no es un número entero de {min} a {max}"),
         )),
+    }
+}
+
+/// Reads a seed: a whole number from 0 to [`MAX_SEED`]. Anything else is refused, never
+/// clamped (another seed would draw other weights than the ones asked for).
+pub fn parse_seed(raw: &str) -> Parsed<u64> {
+    match raw.trim().parse::<u64>() {
+        Ok(seed) if seed <= MAX_SEED => Parsed::Valid(seed),
+        _ => Parsed::Invalid(say(
+            format!("“{raw}” is not a seed: a seed is a whole number from 0 to {MAX_SEED}"),
+            format!("«{raw}» no es una semilla: una semilla es un número entero de 0 a {MAX_SEED}"),
+        )),
+    }
+}
+
+/// Reads an interface language: `en` or `es` (a regional tag such as `es-AR` counts as `es`).
+pub fn parse_lang(raw: &str) -> Parsed<Lang> {
+    let tag = raw.trim().to_ascii_lowercase();
+    let is = |code: &str| tag == code || tag.starts_with(&format!("{code}-"));
+    if is("es") {
+        Parsed::Valid(Lang::Es)
+    } else if is("en") {
+        Parsed::Valid(Lang::En)
+    } else {
+        Parsed::Invalid(say(
+            format!("“{raw}” is not a language of seqmix (en or es)"),
+            format!("«{raw}» no es un idioma de seqmix (en o es)"),
+        ))
     }
 }
 
@@ -263,6 +302,8 @@ impl UrlState {
             notices: RwSignal::new(Vec::new()),
             view: StoredValue::new(""),
             pending: StoredValue::new(None),
+            latest: StoredValue::new(Vec::new()),
+            written_at: StoredValue::new(f64::NEG_INFINITY),
         }
     }
 
@@ -476,15 +517,34 @@ impl UrlState {
         self.initial.set_value(Vec::new());
     }
 
-    /// Rewrites the address bar from the live values after a pause (`history.replaceState`).
+    /// Rewrites the address bar from the live values (tracked: call it in an effect) with
+    /// `history.replaceState`: at once after a quiet spell, then at most every
+    /// [`WRITE_EVERY_MS`] while values keep changing, the last value always written (a throttle
+    /// with a trailing write).
     pub fn write_later(&self) {
-        let pairs = self.live.get();
-        if let Some(old) = self.pending.try_update_value(|p| p.take()).flatten() {
-            old.clear();
+        self.latest.set_value(self.live.get());
+        if self.pending.with_value(Option::is_some) {
+            return; // the write already scheduled will take the latest pairs
         }
-        let handle = set_timeout_with_handle(move || write_url(&pairs), WRITE_DELAY).ok();
+        let wait = write_wait(self.written_at.get_value(), crate::ui::scheduler::now_ms());
+        let this = *self;
+        let write = move || {
+            let _ = this.pending.try_update_value(|p| *p = None);
+            let _ = this
+                .written_at
+                .try_update_value(|t| *t = crate::ui::scheduler::now_ms());
+            let _ = this.latest.try_with_value(|pairs| write_url(pairs));
+        };
+        let delay = Duration::from_secs_f64(wait / 1000.0);
+        let handle = set_timeout_with_handle(write, delay).ok();
         self.pending.set_value(handle);
     }
+}
+
+/// How long to wait before writing, at `now`, when the last write was at `written_at` (ms):
+/// nothing after a quiet spell, the rest of [`WRITE_EVERY_MS`] otherwise.
+fn write_wait(written_at: f64, now: f64) -> f64 {
+    (written_at + WRITE_EVERY_MS - now).clamp(0.0, WRITE_EVERY_MS)
 }
 
 /// Replaces the address bar's query string without reloading or adding a history entry.
@@ -544,6 +604,45 @@ mod tests {
         ));
         assert!(matches!(parse_whole("-1", 0, 10), Parsed::Invalid(_)));
         assert!(matches!(parse_whole("11", 0, 10), Parsed::Clamped(10, _)));
+    }
+
+    #[test]
+    fn seeds_out_of_range_are_refused_not_clamped() {
+        assert!(matches!(parse_seed("42"), Parsed::Valid(42)));
+        assert!(matches!(parse_seed(" 0 "), Parsed::Valid(0)));
+        assert!(matches!(
+            parse_seed("9007199254740991"),
+            Parsed::Valid(MAX_SEED)
+        ));
+        for bad in [
+            "-5",
+            "99999999999999999999999",
+            "9007199254740992",
+            "4.5",
+            "",
+            "abc",
+        ] {
+            assert!(matches!(parse_seed(bad), Parsed::Invalid(_)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn languages_read_from_a_link() {
+        assert!(matches!(parse_lang("es"), Parsed::Valid(Lang::Es)));
+        assert!(matches!(parse_lang("ES-ar"), Parsed::Valid(Lang::Es)));
+        assert!(matches!(parse_lang("en"), Parsed::Valid(Lang::En)));
+        assert!(matches!(parse_lang("fr"), Parsed::Invalid(_)));
+        assert!(matches!(parse_lang("esperanto"), Parsed::Invalid(_)));
+    }
+
+    #[test]
+    fn writes_are_throttled_with_nothing_to_wait_after_a_quiet_spell() {
+        assert_eq!(write_wait(f64::NEG_INFINITY, 10.0), 0.0);
+        assert_eq!(write_wait(1000.0, 2000.0), 0.0);
+        assert_eq!(write_wait(1000.0, 1100.0), 150.0);
+        assert_eq!(write_wait(1000.0, 1000.0), WRITE_EVERY_MS);
+        // A clock that went backwards never makes a write wait longer than one period.
+        assert_eq!(write_wait(1000.0, 0.0), WRITE_EVERY_MS);
     }
 
     #[test]

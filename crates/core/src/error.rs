@@ -6,14 +6,17 @@ use std::ops::Range;
 
 use ndarray::ArrayView2;
 
-/// Why a core computation refused its input.
+/// Why a core computation refused its input. Data only: the UI words each case in the
+/// reader's language (`ui::i18n::core_error`); [`fmt::Display`] is an English form for logs
+/// and native tests.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CoreError {
     /// The sequence has no positions (L = 0).
     EmptyInput,
-    /// An input contained NaN or ±∞; `what` names the input.
+    /// An input contained NaN or ±∞; `what` names the input as the code spells it (`"x"`).
     NonFinite { what: &'static str },
-    /// A hyper-parameter lies outside its documented range.
+    /// A hyper-parameter lies outside its documented range; `param` is its name in the code
+    /// (`"delta"`, `"d_model"`).
     OutOfRange {
         param: &'static str,
         value: f64,
@@ -26,8 +29,28 @@ pub enum CoreError {
         expected: String,
         got: String,
     },
-    /// A combination of valid values that does not work together (e.g. heads ∤ d_model).
-    Invalid(String),
+    /// Attention heads that do not divide the model width.
+    HeadsDoNotDivide { heads: usize, d_model: usize },
+    /// S4D-Lin keeps its states in conjugate pairs, so it needs an even count.
+    OddStates { states: usize },
+    /// A random draw gave a matrix that cannot be scaled (spectral radius 0 or not finite).
+    DegenerateWeights { spectral_radius: f32 },
+    /// A time outside the signal that was recorded (`1..=len`).
+    TimeOutOfRange { t: usize, len: usize },
+    /// Two pieces of work that belong together were given parts of different runs: a bug,
+    /// never the reader's input.
+    Mismatch(Mismatch),
+}
+
+/// What did not belong together in a [`CoreError::Mismatch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    /// An influence plan used with another model, input or family than it was made for.
+    InfluencePlan,
+    /// A sliced forward pass resumed with parameters of another width.
+    SlicedPass,
+    /// Weights (random or trained) that do not fit the configuration.
+    Weights,
 }
 
 impl fmt::Display for CoreError {
@@ -52,7 +75,18 @@ impl fmt::Display for CoreError {
             } => {
                 write!(f, "{what} has shape {got}, expected {expected}")
             }
-            CoreError::Invalid(why) => write!(f, "{why}"),
+            CoreError::HeadsDoNotDivide { heads, d_model } => {
+                write!(f, "{heads} heads do not divide d_model = {d_model}")
+            }
+            CoreError::OddStates { states } => write!(
+                f,
+                "S4D-Lin needs an even number of states (conjugate pairs), got {states}"
+            ),
+            CoreError::DegenerateWeights { spectral_radius } => {
+                write!(f, "random W has spectral radius {spectral_radius}")
+            }
+            CoreError::TimeOutOfRange { t, len } => write!(f, "time {t} is outside 1..={len}"),
+            CoreError::Mismatch(what) => write!(f, "internal mismatch: {what:?}"),
         }
     }
 }

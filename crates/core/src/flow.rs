@@ -29,11 +29,35 @@ pub struct FlowEdge {
     pub weight: f32,
 }
 
+/// What a row or a step of the diagram is (numbers are 1-based, as shown). Data only: the UI
+/// words it in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlowLabel {
+    /// Row 0: the tokens.
+    Tokens,
+    /// The recurrent state's row.
+    State,
+    /// The row of layer `n`.
+    Layer(usize),
+    /// The row after scan level `n`.
+    Level(usize),
+    /// Step 0: nothing computed yet, only the tokens.
+    Start,
+    /// A convolution layer's step.
+    ConvLayer { layer: usize, dilation: usize },
+    /// An attention layer's step: every position at once.
+    AttentionLayer(usize),
+    /// A recurrence's step: it takes in token `n`.
+    Token(usize),
+    /// A scan level's step: each prefix combines with the one `offset` positions back.
+    ScanLevel { level: usize, offset: usize },
+}
+
 /// What one animation step computes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowStep {
-    /// Short description, e.g. "layer 2" or "token 5".
-    pub label: String,
+    /// What the step is, e.g. layer 2 or token 5.
+    pub label: FlowLabel,
     /// Every dependency computed at this step.
     pub edges: Vec<FlowEdge>,
 }
@@ -44,7 +68,7 @@ pub struct FlowDiagram {
     /// Sequence length L (positions per row).
     pub len: usize,
     /// Row labels, bottom-up; row 0 is the tokens.
-    pub rows: Vec<String>,
+    pub rows: Vec<FlowLabel>,
     /// Steps in order; `steps.len()` is the number of sequential steps.
     pub steps: Vec<FlowStep>,
 }
@@ -98,10 +122,10 @@ impl FlowDiagram {
 
 /// A CNN: one row per layer; output t of layer ℓ reads positions t − m·dil_ℓ, m < kernel.
 pub fn cnn_diagram(len: usize, kernel: usize, dilations: &[usize]) -> FlowDiagram {
-    let mut rows = vec!["tokens".to_string()];
+    let mut rows = vec![FlowLabel::Tokens];
     let mut steps = Vec::with_capacity(dilations.len());
     for (layer, &dil) in dilations.iter().enumerate() {
-        rows.push(format!("layer {}", layer + 1));
+        rows.push(FlowLabel::Layer(layer + 1));
         let mut edges = Vec::new();
         for t in 0..len {
             for m in 0..kernel {
@@ -115,7 +139,10 @@ pub fn cnn_diagram(len: usize, kernel: usize, dilations: &[usize]) -> FlowDiagra
             }
         }
         steps.push(FlowStep {
-            label: format!("layer {} (dilation {dil})", layer + 1),
+            label: FlowLabel::ConvLayer {
+                layer: layer + 1,
+                dilation: dil,
+            },
             edges,
         });
     }
@@ -126,10 +153,10 @@ pub fn cnn_diagram(len: usize, kernel: usize, dilations: &[usize]) -> FlowDiagra
 /// (head `head`, or the mean over heads when `None`). `attention[ℓ]` is `[heads, L, L]`.
 pub fn transformer_diagram(attention: &[Array3<f32>], head: Option<usize>) -> FlowDiagram {
     let len = attention.first().map_or(0, |a| a.shape()[1]);
-    let mut rows = vec!["tokens".to_string()];
+    let mut rows = vec![FlowLabel::Tokens];
     let mut steps = Vec::with_capacity(attention.len());
     for (layer, weights) in attention.iter().enumerate() {
-        rows.push(format!("layer {}", layer + 1));
+        rows.push(FlowLabel::Layer(layer + 1));
         let heads = weights.shape()[0];
         let mut edges = Vec::with_capacity(len * (len + 1) / 2);
         for i in 0..len {
@@ -146,7 +173,7 @@ pub fn transformer_diagram(attention: &[Array3<f32>], head: Option<usize>) -> Fl
             }
         }
         steps.push(FlowStep {
-            label: format!("layer {}: all positions at once", layer + 1),
+            label: FlowLabel::AttentionLayer(layer + 1),
             edges,
         });
     }
@@ -170,14 +197,14 @@ pub fn chain_diagram(len: usize) -> FlowDiagram {
                 });
             }
             FlowStep {
-                label: format!("token {}", t + 1),
+                label: FlowLabel::Token(t + 1),
                 edges,
             }
         })
         .collect();
     FlowDiagram {
         len,
-        rows: vec!["tokens".to_string(), "state".to_string()],
+        rows: vec![FlowLabel::Tokens, FlowLabel::State],
         steps,
     }
 }
@@ -188,11 +215,11 @@ pub fn scan_diagram(len: usize) -> FlowDiagram {
     // The structure does not depend on the values: scan ones to get the trace.
     let ones = vec![1.0_f32; len];
     let run = scan::scan(Algorithm::HillisSteele, &ones, &ones, true);
-    let mut rows = vec!["tokens".to_string()];
+    let mut rows = vec![FlowLabel::Tokens];
     let mut steps = Vec::with_capacity(run.trace.levels.len());
     for (index, level) in run.trace.levels.iter().enumerate() {
         let (below, above) = (index, index + 1);
-        rows.push(format!("level {above}"));
+        rows.push(FlowLabel::Level(above));
         let mut combined = vec![false; len];
         let mut edges = Vec::with_capacity(2 * len);
         for c in &level.combines {
@@ -217,7 +244,10 @@ pub fn scan_diagram(len: usize) -> FlowDiagram {
         }
         let offset = 1usize << index;
         steps.push(FlowStep {
-            label: format!("level {above}: combine with the prefix {offset} back"),
+            label: FlowLabel::ScanLevel {
+                level: above,
+                offset,
+            },
             edges,
         });
     }

@@ -648,10 +648,10 @@ pub fn reconstruct(
     t: usize,
 ) -> CoreResult<Reconstruction> {
     if t == 0 || t > signal.len() || states.len() < t * n {
-        return Err(CoreError::Invalid(format!(
-            "time {t} is outside 1..={}",
-            signal.len()
-        )));
+        return Err(CoreError::TimeOutOfRange {
+            t,
+            len: signal.len(),
+        });
     }
     let c = &states[(t - 1) * n..t * n];
     let tf = t as f64;

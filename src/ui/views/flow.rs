@@ -12,7 +12,7 @@ use crate::core::flow::{self, FlowDiagram, FlowMode};
 use crate::core::models::family::{Family, ModelParams, ModelRun};
 use crate::core::models::{linear_rnn, rnn};
 use crate::core::tokens::MAX_TOKENS;
-use crate::ui::i18n::{core_error, core_label, family_name, lang, t, tr, Lang};
+use crate::ui::i18n::{core_error, family_name, flow_label, lang, t, tr, Lang};
 use crate::ui::influence::{self, InfluenceKind, InfluenceState};
 use crate::ui::model_controls::{FamilySelect, ModelControls, ModelKnobs};
 use crate::ui::state::{AppReady, Shared, SharedInput};
@@ -388,7 +388,7 @@ fn FlowPane(
                 <ModelControls knobs=model.knobs url_scope=suffix />
             </Show>
             <p class="notice" role="status">{move || model.run.get().err()}</p>
-            <p class="flow-step-label">{move || frame.with(|f| f.as_ref().map(|f| core_label(&f.label, lang())))}</p>
+            <p class="flow-step-label">{move || frame.with(|f| f.as_ref().map(|f| flow_label(f.label, lang())))}</p>
             <div class="flow-figures">
                 {move || frame.get().map(|f| view! {
                     <FlowDiagramView frame=f tokens=labels selected=selected test_id=if suffix.is_empty() { "flow-diagram" } else { "flow-diagram-b" } />
@@ -433,6 +433,10 @@ pub fn FlowView() -> impl IntoView {
     if let Some(url) = url_state() {
         url.bind_bool("compare", compare);
         url.bind_index("token", selected, MAX_TOKENS - 1);
+    }
+    // The sentence row's keyboard selection is this view's selected token.
+    if let Some(shared) = use_context::<crate::ui::state::SelectedToken>() {
+        shared.claim(selected);
     }
     Effect::new(move |_| {
         let width = d_model.get().round().clamp(2.0, 32.0) as usize;

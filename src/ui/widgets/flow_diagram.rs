@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::flow::{FlowDiagram, FlowEdge};
-use crate::ui::i18n::{core_label, lang, Lang};
+use crate::core::flow::{FlowDiagram, FlowEdge, FlowLabel};
+use crate::ui::i18n::{flow_label, lang, Lang};
 
 /// Horizontal distance between positions, vertical distance between rows (SVG units).
 const DX: f64 = 30.0;
@@ -23,7 +23,7 @@ pub const TOP_EDGES_PER_NODE: usize = 4;
 pub struct DiagramFrame {
     /// Positions per row and row labels.
     pub len: usize,
-    pub rows: Vec<String>,
+    pub rows: Vec<FlowLabel>,
     /// Edges of the current step: ((row, pos), (row, pos), weight in [0, 1]).
     pub edges: Vec<FlowEdge>,
     /// `[rows][len]`: computed so far.
@@ -35,7 +35,7 @@ pub struct DiagramFrame {
     /// Optional strength in [0, 1] per state node (row 1), e.g. the selected token's influence.
     pub strength: Option<Vec<f32>>,
     /// Label of the current step.
-    pub label: String,
+    pub label: FlowLabel,
 }
 
 impl DiagramFrame {
@@ -78,9 +78,9 @@ impl DiagramFrame {
             reached: diagram.reach(source, step),
             strength,
             label: if step == 0 {
-                "step 0: only the tokens".to_string()
+                FlowLabel::Start
             } else {
-                diagram.steps[step - 1].label.clone()
+                diagram.steps[step - 1].label
             },
         }
     }
@@ -223,6 +223,7 @@ pub fn FlowDiagramView(
                 .iter()
                 .enumerate()
                 .map(|(r, label)| view! { <text class="flow-row-label" x=GUTTER - 6.0 y=y_of(r, rows) + 3.0 text-anchor="end">{core_label(label, lang())}</text> })
+                .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{flow_label(*label, lang())}</text> })
                 .collect_view()
         })
     };
@@ -336,6 +337,19 @@ pub fn FlowDiagramView(
             </div>
             <p class="flow-cursor-said" aria-live="polite">{said}</p>
         </div>
+        <svg class="flow-diagram" data-testid=test_id role="img" on:click=on_click
+            aria-label=move || frame.with(|f| match lang() {
+                Lang::En => format!("Flow diagram: {}", flow_label(f.label, Lang::En)),
+                Lang::Es => format!("Diagrama de flujo: {}", flow_label(f.label, Lang::Es)),
+            })
+            viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
+            style=move || { let (w, _) = size(); format!("max-width: {}px", w.max(320.0) * 1.6) }>
+            <g class="flow-edges" inner_html=edges></g>
+            // No listener per node: one click handler on the <svg> reads data-pos.
+            <g class="flow-nodes" inner_html=nodes></g>
+            {labels}
+            {token_labels}
+        </svg>
     }
 }
 
@@ -346,7 +360,7 @@ mod tests {
     fn frame() -> DiagramFrame {
         DiagramFrame {
             len: 3,
-            rows: vec!["tokens".into(), "layer 1".into()],
+            rows: vec![FlowLabel::Tokens, FlowLabel::Layer(1)],
             edges: vec![
                 FlowEdge {
                     from: (0, 0),
@@ -363,7 +377,7 @@ mod tests {
             fresh: vec![vec![false; 3], vec![false, true, false]],
             reached: vec![vec![true, false, false], vec![true, false, false]],
             strength: Some(vec![0.0, 1.0, f32::INFINITY]),
-            label: String::new(),
+            label: FlowLabel::Start,
         }
     }
 

@@ -10,7 +10,7 @@ use ndarray::{s, Array1, Array2, Array3, Axis};
 use num_complex::Complex32;
 
 use super::tape::{Tape, Unary, Var};
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, Mismatch};
 use crate::models::family::{Family, ModelConfig, ModelParams};
 use crate::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
 use crate::rng::{normal_matrix, rng_for};
@@ -217,7 +217,7 @@ pub fn params_from_leaves(
     d_model: usize,
     leaves: &[Array2<f32>],
 ) -> CoreResult<ModelParams> {
-    let bad = || CoreError::Invalid("trained weights do not fit the configuration".into());
+    let bad = || CoreError::Mismatch(Mismatch::Weights);
     let get = |i: usize| leaves.get(i).ok_or_else(bad);
     Ok(match config {
         ModelConfig::Cnn(c) => {

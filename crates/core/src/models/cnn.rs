@@ -28,7 +28,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, Array3, ArrayView2, Axis};
 
 use super::Cost;
-use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
+use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult, Mismatch};
 use crate::rng::{rng_for, uniform_vector};
 
 /// Point-wise non-linearity applied after each convolution.
@@ -189,9 +189,7 @@ impl Params {
             let flat = uniform_vector(&mut rng, k * d_model * d_model, -bound, bound);
             let w = flat
                 .into_shape_with_order((k, d_model, d_model))
-                .map_err(|e| {
-                    CoreError::Invalid(format!("cnn weight shape: {e}")) // unreachable: sizes match
-                })?;
+                .map_err(|_| CoreError::Mismatch(Mismatch::Weights))?; // unreachable: sizes match
             weights.push(w);
             let mut rng = rng_for(seed, &format!("cnn/layer{layer}/bias"));
             biases.push(uniform_vector(&mut rng, d_model, -bound, bound));

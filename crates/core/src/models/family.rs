@@ -5,7 +5,7 @@ use std::ops::Range;
 use ndarray::{Array2, ArrayView2};
 
 use super::{cnn, linear_rnn, mamba, rnn, s4d, transformer, Cost};
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, Mismatch};
 
 /// A model family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -221,10 +221,7 @@ impl ModelParams {
             }
             (ModelParams::Mamba(p), InfluencePlan::Mamba(plan)) => plan.columns(p, x, inputs),
             (ModelParams::Transformer(_) | ModelParams::Mamba(_), _) => {
-                Err(CoreError::Invalid(format!(
-                    "an influence plan of another family used with {}",
-                    self.family().name()
-                )))
+                Err(CoreError::Mismatch(Mismatch::InfluencePlan))
             }
             (_, _) => self.influence_columns(x, inputs),
         }

@@ -34,7 +34,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{ceil_log2, Cost};
-use crate::error::{check_columns, check_finite, check_range, CoreError, CoreResult};
+use crate::error::{check_columns, check_finite, check_range, CoreError, CoreResult, Mismatch};
 use crate::fast_math::exp_fast;
 use crate::rng::{rng_for, uniform_vector};
 
@@ -1081,10 +1081,7 @@ impl InfluencePlan {
     ) -> CoreResult<Array2<f32>> {
         let dims = check_input(params, x)?;
         if dims != self.dims {
-            return Err(CoreError::Invalid(format!(
-                "influence plan made for {:?}, used with {dims:?}",
-                self.dims
-            )));
+            return Err(CoreError::Mismatch(Mismatch::InfluencePlan));
         }
         check_columns(&inputs, dims.l)?;
         let mut out = Array2::zeros((dims.l, inputs.len()));

@@ -84,9 +84,9 @@ impl Params {
         let raw = normal_matrix(&mut rng_for(seed, "rnn/W"), h, h, std_h);
         let rho = spectral_radius(raw.view());
         if !(rho.is_finite() && rho > 0.0) {
-            return Err(CoreError::Invalid(format!(
-                "random W has spectral radius {rho}"
-            )));
+            return Err(CoreError::DegenerateWeights {
+                spectral_radius: rho,
+            });
         }
         let w = raw * (config.spectral_radius / rho);
         let u = normal_matrix(

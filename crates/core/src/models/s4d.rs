@@ -80,10 +80,9 @@ impl Config {
         check_range("states", self.states as f64, 2.0, 64.0)?;
         check_range("delta", f64::from(self.delta), 1e-3, 10.0)?;
         if self.variant == Variant::Lin && !self.states.is_multiple_of(2) {
-            return Err(CoreError::Invalid(format!(
-                "S4D-Lin needs an even number of states (conjugate pairs), got {}",
-                self.states
-            )));
+            return Err(CoreError::OddStates {
+                states: self.states,
+            });
         }
         Ok(())
     }
@@ -712,7 +711,7 @@ mod tests {
         };
         assert!(matches!(
             Params::init(&odd, 4, 0),
-            Err(CoreError::Invalid(_))
+            Err(CoreError::OddStates { states: 7 })
         ));
     }
 

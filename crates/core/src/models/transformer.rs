@@ -29,7 +29,7 @@ use ndarray::{
 };
 
 use super::Cost;
-use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult};
+use crate::error::{check_columns, check_range, check_sequence, CoreError, CoreResult, Mismatch};
 use crate::fast_math::exp_fast;
 use crate::rng::{normal_matrix, rng_for};
 
@@ -66,17 +66,17 @@ impl Default for Config {
 
 impl Config {
     /// Checks the ranges (and d_model ∈ 1..=32) and that heads divides d_model
-    /// (`CoreError::Invalid` otherwise).
+    /// (`CoreError::HeadsDoNotDivide` otherwise).
     pub fn validate(&self, d_model: usize) -> CoreResult<()> {
         check_range("layers", self.layers as f64, 1.0, 4.0)?;
         check_range("heads", self.heads as f64, 1.0, 4.0)?;
         check_range("temperature", f64::from(self.temperature), 0.05, 10.0)?;
         check_range("d_model", d_model as f64, 1.0, 32.0)?;
         if !d_model.is_multiple_of(self.heads) {
-            return Err(CoreError::Invalid(format!(
-                "{} heads do not divide d_model = {d_model}",
-                self.heads
-            )));
+            return Err(CoreError::HeadsDoNotDivide {
+                heads: self.heads,
+                d_model,
+            });
         }
         Ok(())
     }
@@ -415,15 +415,11 @@ impl SlicedForward {
 
     /// Runs the next slice; `Ok(true)` once the pass is complete (then nothing more runs).
     /// `params` must be the ones given to [`SlicedForward::new`]: others of a different shape
-    /// give `CoreError::Invalid`.
+    /// give `CoreError::Mismatch`.
     pub fn step(&mut self, params: &Params) -> CoreResult<bool> {
         params.config.validate(params.d_model)?;
         if params.d_model != self.h.ncols() {
-            return Err(CoreError::Invalid(format!(
-                "a sliced pass of width {} resumed with d_model = {}",
-                self.h.ncols(),
-                params.d_model
-            )));
+            return Err(CoreError::Mismatch(Mismatch::SlicedPass));
         }
         let Some(layer) = params.layers.get(self.layer) else {
             return Ok(true);
@@ -761,11 +757,7 @@ impl InfluencePlan {
         check_columns(&inputs, len)?;
         let planned = self.caches.first().map_or(0, |c| c.xhat1.nrows());
         if self.caches.len() != params.layers.len() || planned != len {
-            return Err(CoreError::Invalid(format!(
-                "influence plan made for {planned} positions and {} blocks, used with {len} and {}",
-                self.caches.len(),
-                params.layers.len()
-            )));
+            return Err(CoreError::Mismatch(Mismatch::InfluencePlan));
         }
         let d = params.d_model;
         let mut out = Array2::zeros((len, inputs.len()));
@@ -1011,7 +1003,10 @@ mod tests {
                 8,
                 0
             ),
-            Err(CoreError::Invalid(_))
+            Err(CoreError::HeadsDoNotDivide {
+                heads: 3,
+                d_model: 8
+            })
         ));
         for cfg in [
             Config {
@@ -1110,7 +1105,7 @@ mod tests {
         let p16 = Params::init(&Config::default(), 16, 3).unwrap();
         let p8 = Params::init(&Config::default(), 8, 3).unwrap();
         let mut sliced = SlicedForward::new(&p16, random_x(4, 16, 1).view()).unwrap();
-        assert!(matches!(sliced.step(&p8), Err(CoreError::Invalid(_))));
+        assert!(matches!(sliced.step(&p8), Err(CoreError::Mismatch(_))));
         assert!(SlicedForward::new(&p16, random_x(4, 8, 1).view()).is_err());
     }
 
@@ -1204,7 +1199,7 @@ mod tests {
         ) {
             match Params::init(&Config { layers, heads, temperature }, d, 1) {
                 Err(e) => {
-                    let typed = matches!(e, CoreError::OutOfRange { .. } | CoreError::Invalid(_));
+                    let typed = matches!(e, CoreError::OutOfRange { .. } | CoreError::HeadsDoNotDivide { .. });
                     prop_assert!(typed);
                 }
                 Ok(p) => {
