@@ -12,6 +12,7 @@ use crate::ui::view_boundary::{ViewBoundary, ViewRebuild};
 use crate::ui::views::presets::ViewToolbar;
 use crate::ui::views::{self, VIEWS};
 use crate::ui::widgets::export::ExportPanel;
+use crate::ui::widgets::present::PresentMode;
 use crate::ui::widgets::shortcuts::ShortcutsHelp;
 
 /// Largest seed accepted (fits a JavaScript number exactly).
@@ -131,13 +132,11 @@ pub fn App() -> impl IntoView {
 
     view! {
         <header class="app-header">
-            <h1>"seqmix"</h1>
-            <p class="tagline">{t("How CNNs, transformers, RNNs and state-space models mix information — computed live in your browser.", "Cómo mezclan la información las CNN, los transformers, las RNN y los modelos de espacio de estados, calculado en vivo en tu navegador.")}</p>
-            <LanguageAndTheme/>
-        </header>
-        <SentenceInput/>
-        <UrlNotice/>
-        <nav class="view-nav" aria-label=t("Views", "Vistas")>
+            <div class="brand">
+                <h1>"seqmix"</h1>
+                <p class="tagline">{t("How CNNs, transformers, RNNs and state-space models mix information — computed live in your browser.", "Cómo mezclan la información las CNN, los transformers, las RNN y los modelos de espacio de estados, calculado en vivo en tu navegador.")}</p>
+            </div>
+            <nav class="view-nav" aria-label=t("Views", "Vistas")>
             {VIEWS.iter().map(|entry| {
                 let id = entry.id;
                 view! {
@@ -149,8 +148,15 @@ pub fn App() -> impl IntoView {
                     >{crate::ui::i18n::show(entry.title)}</button>
                 }
             }).collect_view()}
-        </nav>
-        <ExportPanel root_selector="main" view=current/>
+            </nav>
+            <div class="header-tools">
+                <ExportPanel root_selector="main" view=current/>
+                <PresentMode/>
+                <LanguageAndTheme/>
+            </div>
+        </header>
+        <SentenceInput/>
+        <UrlNotice/>
         <main>
             <ViewToolbar rebuild/>
             <ViewBoundary current render=views::render rebuild/>
@@ -200,7 +206,7 @@ fn SentenceInput() -> impl IntoView {
             <textarea
                 id="text-input"
                 data-testid="text-input"
-                rows="2"
+                rows="1"
                 prop:value=move || input.text.get()
                 on:input:target=move |ev| input.text.set(ev.target().value())
             ></textarea>
