@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
         {
             let _ = html.set_attribute("lang", code);
             let _ = html.set_attribute("data-theme", if dark { "dark" } else { "light" });
+            let _ = html.set_attribute("style", &crate::ui::palette::css_variables());
         }
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(locale.0.get().pick(

@@ -26,29 +26,51 @@ fn root() -> Option<Element> {
     document().query_selector("main").ok().flatten()
 }
 
-/// Clears what present mode put on the page.
-fn release(block: &Element) {
+/// Puts `block` back as it was: its class and its own `style` attribute.
+fn release(block: &Element, style: Option<String>) {
     let _ = block.class_list().remove_1("present-current");
-    if let Some(el) = block.dyn_ref::<web_sys::HtmlElement>() {
-        let _ = el.style().remove_property("zoom");
-    }
+    let _ = match style {
+        Some(style) => block.set_attribute("style", &style),
+        None => block.remove_attribute("style"),
+    };
 }
 
-/// Lifts `block` over the page, enlarged to fill the window.
-fn lift(block: &Element) {
-    let _ = block.class_list().add_1("present-current");
+/// Lifts `block` over the page, enlarged to fill the window; returns its `style` attribute
+/// from before. Its width (and a diagram's height) is fixed at the size it had in the page,
+/// so its inside lays out as it did, then `zoom` scales the whole.
+fn lift(block: &Element) -> Option<String> {
+    let before = block.get_attribute("style");
     let rect = block.get_bounding_client_rect();
     let window = window();
     let size = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     let (w, h) = (size(window.inner_width()), size(window.inner_height()));
-    if rect.width() > 0.0 && rect.height() > 0.0 {
-        let zoom = ((w - 32.0) / rect.width())
-            .min((h - 2.0 * BAR) / rect.height())
+    if let Some(el) = block.dyn_ref::<web_sys::HtmlElement>() {
+        let style = el.style();
+        let _ = style.set_property("width", &format!("{:.1}px", rect.width()));
+        if block.tag_name() != "FIGURE" {
+            let _ = style.set_property("height", &format!("{:.1}px", rect.height()));
+        }
+    } else if let Some(el) = block.dyn_ref::<web_sys::SvgElement>() {
+        let style = el.style();
+        let _ = style.set_property("width", &format!("{:.1}px", rect.width()));
+        let _ = style.set_property("height", &format!("{:.1}px", rect.height()));
+    }
+    let _ = block.class_list().add_1("present-current");
+    // The lifted block may lay out taller than in the page (e.g. a wider caption): measured again.
+    let lifted = block.get_bounding_client_rect();
+    if lifted.width() > 0.0 && lifted.height() > 0.0 {
+        let zoom = ((w - 32.0) / lifted.width())
+            .min((h - 2.0 * BAR) / lifted.height())
             .clamp(1.0, MAX_ZOOM);
-        if let Some(el) = block.dyn_ref::<web_sys::HtmlElement>() {
-            let _ = el.style().set_property("zoom", &format!("{zoom:.3}"));
+        let style = block
+            .dyn_ref::<web_sys::HtmlElement>()
+            .map(|e| e.style())
+            .or_else(|| block.dyn_ref::<web_sys::SvgElement>().map(|e| e.style()));
+        if let Some(style) = style {
+            let _ = style.set_property("zoom", &format!("{zoom:.3}"));
         }
     }
+    before
 }
 
 /// Asks for the browser's full screen; a refusal (no user gesture, a headless browser) is
@@ -83,20 +105,22 @@ pub fn PresentMode() -> impl IntoView {
     let at = RwSignal::new(None::<usize>);
     let count = RwSignal::new(0usize);
     let title = RwSignal::new(String::new());
-    let lifted = StoredValue::new_local(None::<Element>);
+    // The lifted block and its `style` attribute from before.
+    let lifted = StoredValue::new_local(None::<(Element, Option<String>)>);
     let show = move |k: usize| {
         let blocks = root().map(|r| figure_blocks(&r)).unwrap_or_default();
-        if let Some(old) = lifted.get_value() {
-            release(&old);
+        if let Some((old, style)) = lifted.get_value() {
+            release(&old, style);
         }
+        lifted.set_value(None);
         count.set(blocks.len());
         let Some((block, name)) = blocks.get(k.min(blocks.len().saturating_sub(1))) else {
             title.set(String::new());
             at.set(Some(0));
             return;
         };
-        lift(block);
-        lifted.set_value(Some(block.clone()));
+        let style = lift(block);
+        lifted.set_value(Some((block.clone(), style)));
         title.set(name.clone());
         at.set(Some(k.min(blocks.len() - 1)));
     };
@@ -110,8 +134,8 @@ pub fn PresentMode() -> impl IntoView {
         }
     };
     let close = move || {
-        if let Some(old) = lifted.get_value() {
-            release(&old);
+        if let Some((old, style)) = lifted.get_value() {
+            release(&old, style);
         }
         lifted.set_value(None);
         at.set(None);
