@@ -12,6 +12,7 @@ use crate::ui::view_boundary::{ViewBoundary, ViewRebuild};
 use crate::ui::views::presets::ViewToolbar;
 use crate::ui::views::{self, VIEWS};
 use crate::ui::widgets::export::ExportPanel;
+use crate::ui::widgets::present::PresentMode;
 use crate::ui::widgets::shortcuts::ShortcutsHelp;
 
 /// Longest sentence kept in a link (longer text is cut, with a notice when read): enough for
@@ -125,6 +126,7 @@ pub fn App() -> impl IntoView {
         {
             let _ = html.set_attribute("lang", code);
             let _ = html.set_attribute("data-theme", if dark { "dark" } else { "light" });
+            let _ = html.set_attribute("style", &crate::ui::palette::css_variables());
         }
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(locale.0.get().pick(
@@ -137,13 +139,11 @@ pub fn App() -> impl IntoView {
     view! {
         <SkipLink/>
         <header class="app-header">
-            <h1>"seqmix"</h1>
-            <p class="tagline">{t("How CNNs, transformers, RNNs and state-space models mix information — computed live in your browser.", "Cómo mezclan la información las CNN, los transformers, las RNN y los modelos de espacio de estados, calculado en vivo en tu navegador.")}</p>
-            <LanguageAndTheme/>
-        </header>
-        <SentenceInput/>
-        <UrlNotice/>
-        <nav class="view-nav" aria-label=t("Views", "Vistas")>
+            <div class="brand">
+                <h1>"seqmix"</h1>
+                <p class="tagline">{t("How CNNs, transformers, RNNs and state-space models mix information — computed live in your browser.", "Cómo mezclan la información las CNN, los transformers, las RNN y los modelos de espacio de estados, calculado en vivo en tu navegador.")}</p>
+            </div>
+            <nav class="view-nav" aria-label=t("Views", "Vistas")>
             {VIEWS.iter().map(|entry| {
                 let id = entry.id;
                 view! {
@@ -158,6 +158,16 @@ pub fn App() -> impl IntoView {
         </nav>
         <ExportPanel root_selector="main" view=current/>
         <main id="view" tabindex="-1" data-testid="view-main">
+            </nav>
+            <div class="header-tools">
+                <ExportPanel root_selector="main" view=current/>
+                <PresentMode/>
+                <LanguageAndTheme/>
+            </div>
+        </header>
+        <SentenceInput/>
+        <UrlNotice/>
+        <main>
             <ViewToolbar rebuild/>
             <ViewBoundary current render=views::render rebuild/>
         </main>
@@ -211,7 +221,7 @@ fn SentenceInput() -> impl IntoView {
             <textarea
                 id="text-input"
                 data-testid="text-input"
-                rows="2"
+                rows="1"
                 prop:value=move || input.text.get()
                 on:input:target=move |ev| input.text.set(ev.target().value())
             ></textarea>

@@ -22,6 +22,16 @@ pub fn family_css(family: Family) -> String {
     format!("rgb({r}, {g}, {b})")
 }
 
+/// The palette as CSS custom properties (`--family-<id>: rgb(..)`), written on `<html>` by the
+/// app shell so style/main.css can colour by family without restating a colour.
+pub fn css_variables() -> String {
+    Family::ALL
+        .iter()
+        .map(|&f| format!("--family-{}: {}", f.id(), family_css(f)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,22 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::ui::theme::ChartPalette;
 
+thread_local! {
+    /// The canvas of the backend made last: `draw_legend` writes its labels on it
+    /// (`data-legend-drawn`), so an export can name what the drawn legend says.
+    static DRAWING: std::cell::RefCell<Option<HtmlCanvasElement>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets `name` on `el` only when it changes (a write restyles the element).
+fn set_data(el: &HtmlCanvasElement, name: &str, value: Option<&str>) {
+    if el.get_attribute(name).as_deref() != value {
+        let _ = match value {
+            Some(v) => el.set_attribute(name, v),
+            None => el.remove_attribute(name),
+        };
+    }
+}
+
 /// A plotters backend on `canvas`, sized to its CSS box times the device pixel ratio.
 /// Returns the backend and the ratio (multiply font sizes and line widths by it).
 /// `None` when the canvas is not laid out (e.g. hidden) or has no 2-D context.
@@ -49,6 +65,9 @@ pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<(ChartBackend, f64)> {
         .dyn_into::<CanvasRenderingContext2d>()
         .ok()?;
     let inner = CanvasBackend::with_canvas_object(canvas.clone())?;
+    // A chart that draws no legend this time has none to export.
+    set_data(canvas, "data-legend-drawn", None);
+    DRAWING.with(|d| *d.borrow_mut() = Some(canvas.clone()));
     Some((ChartBackend { inner, context }, ratio))
 }
 
@@ -187,6 +206,13 @@ pub fn draw_legend(
     if entries.is_empty() {
         return Ok(());
     }
+    let labels: Vec<String> = entries.iter().map(|e| e.label.clone()).collect();
+    let json = crate::ui::widgets::format::strings_json(&labels);
+    DRAWING.with(|d| {
+        if let Some(canvas) = d.borrow().as_ref() {
+            set_data(canvas, "data-legend-drawn", Some(&json));
+        }
+    });
     let px = |v: f64| (v * ratio).round() as i32;
     let err = |e: DrawingAreaErrorKind<<ChartBackend as DrawingBackend>::ErrorType>| e.to_string();
     let widest = entries

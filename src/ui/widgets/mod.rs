@@ -1,9 +1,11 @@
 //! Widgets shared by the views.
 
 pub mod export;
+pub mod export_card;
 pub mod flow_diagram;
 pub mod format;
 pub mod heatmap;
 pub mod player;
+pub mod present;
 pub mod shortcuts;
 pub mod slider;
