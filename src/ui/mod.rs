@@ -10,6 +10,7 @@ pub mod palette;
 pub mod panic;
 pub mod state;
 pub mod theme;
+pub mod tour;
 pub mod trained;
 pub mod url_state;
 pub mod view_boundary;
