@@ -9,10 +9,12 @@ use ndarray::ArrayView2;
 
 use crate::cost::D_MODEL;
 use crate::error::CoreResult;
-use crate::fading::{reach, row_curve, selective_delta, MarkRole, Reach};
+use crate::fading::{
+    mamba_influence_with_delta, reach, row_curve, selective_delta, MarkRole, Reach,
+};
 use crate::learn::tasks::{Task, DATA_SYMBOLS};
 use crate::models::family::{Family, ModelConfig};
-use crate::models::{cnn, rnn};
+use crate::models::{cnn, mamba, rnn, s4d};
 use crate::scan::{self, Algorithm};
 use crate::ssm::{DiagSystem, Method};
 
@@ -112,6 +114,44 @@ pub fn discretization_stability(delta: f64) -> Stability {
 pub fn selection_deltas(base: f32, strength: f32) -> (f32, f32) {
     let d = selective_delta(&[true, false], base, strength, MarkRole::Write);
     (d[0], d[1])
+}
+
+/// How many times more strongly the marked token (position `marked`) reaches the last output
+/// through Mamba with the selectivity demo's Δ rule (marked: `Δ₀·e^{s}`, others `Δ₀·e^{−s}`,
+/// role "write") than through S4D with `Δ₀` for every token — the two curves of the demo, read
+/// at the marked token's distance. `None` when S4D's value there is 0 or not finite.
+pub fn selection_ratio(
+    x: ArrayView2<f32>,
+    seed: u64,
+    base: f32,
+    strength: f32,
+    marked: usize,
+) -> CoreResult<Option<f64>> {
+    let (len, d) = x.dim();
+    if marked >= len {
+        return Ok(None);
+    }
+    let marks: Vec<bool> = (0..len).map(|t| t == marked).collect();
+    let delta = ndarray::Array1::from(selective_delta(&marks, base, strength, MarkRole::Write));
+    let config = mamba::Config {
+        delta_bias_shift: 0.0,
+        selectivity: 1.0,
+        ..Default::default()
+    };
+    let mamba =
+        mamba_influence_with_delta(&mamba::Params::init(&config, d, seed)?, x, delta.view())?;
+    let s4d = ModelConfig::S4d(s4d::Config {
+        delta: base,
+        ..Default::default()
+    })
+    .init(d, seed)?
+    .influence(x)?;
+    let last = len - 1;
+    let (m, s) = (
+        f64::from(mamba[[last, marked]]),
+        f64::from(s4d[[last, marked]]),
+    );
+    Ok((s > 0.0 && s.is_finite() && m.is_finite()).then(|| m / s))
 }
 
 /// Fraction of the state `e^{Δ·a}` keeps over one step with decay rate `a < 0`.
@@ -238,7 +278,10 @@ mod tests {
         }
         // The correction the tour makes: n log n is Hillis–Steele's work, Blelloch's is O(n).
         let n = 1024usize;
-        assert_eq!(scan_counts(Algorithm::HillisSteele, n).work, n * 10 - (n - 1));
+        assert_eq!(
+            scan_counts(Algorithm::HillisSteele, n).work,
+            n * 10 - (n - 1)
+        );
         assert_eq!(scan_counts(Algorithm::Blelloch, n).work, 2 * (n - 1));
     }
 
@@ -258,7 +301,20 @@ mod tests {
         let (large, small) = selection_deltas(0.1, 3.0);
         assert_abs_diff_eq!(large, 0.1 * 3f32.exp(), epsilon = 1e-5);
         assert_abs_diff_eq!(small, 0.1 * (-3f32).exp(), epsilon = 1e-7);
-        assert_abs_diff_eq!(kept_per_step(2.0, -1.0), 0.1353352832366127, epsilon = 1e-12);
+        assert_abs_diff_eq!(
+            kept_per_step(2.0, -1.0),
+            0.1353352832366127,
+            epsilon = 1e-12
+        );
+    }
+
+    #[test]
+    fn selection_keeps_the_marked_token_better_than_no_selection() {
+        let x = ndarray::Array2::from_shape_fn((18, 8), |(t, c)| ((t * 7 + c * 3) as f32).sin());
+        let with = selection_ratio(x.view(), 42, 1.0, 3.0, 1).unwrap().unwrap();
+        let without = selection_ratio(x.view(), 42, 1.0, 0.0, 1).unwrap().unwrap();
+        assert!(with > 10.0 * without, "{with} vs {without}");
+        assert!(with > 1.0, "{with}");
     }
 
     #[test]

@@ -203,7 +203,13 @@ pub const CHAPTERS: &[Chapter] = &[
     Chapter {
         id: "selection",
         view: "fading",
-        params: &[("fading.shown", "s4d,mamba"), ("fading.marks", "1")],
+        params: &[
+            ("fading.shown", "s4d,mamba"),
+            ("fading.marks", "1"),
+            ("fading.role", "write"),
+            ("fading.delta", "1"),
+            ("fading.keep-strength", "3"),
+        ],
         highlight: r#"[data-testid="selectivity-demo"]"#,
         title: tr(
             "Selection: Mamba chooses what to keep",
@@ -212,10 +218,10 @@ pub const CHAPTERS: &[Chapter] = &[
         narration: tr(
             "S4D uses the same Δ for every token, so it forgets at the same rate whatever it reads. Mamba computes Δ, B and C from \
              each token: a large Δ writes the token into the state and forgets the past, a tiny Δ leaves the state almost untouched. \
-             In this demo the marked token gets a large Δ and every other one a small Δ, so the marked token survives.",
+             In this demo the marked token gets a large Δ and every other one a small Δ, so the state holds it to the end.",
             "S4D usa el mismo Δ para todos los tokens, así que olvida al mismo ritmo lea lo que lea. Mamba calcula Δ, B y C a partir \
              de cada token: un Δ grande escribe el token en el estado y olvida lo anterior; un Δ diminuto deja el estado casi intacto. \
-             En esta demostración el token marcado recibe un Δ grande y todos los demás uno pequeño, así que el marcado sobrevive.",
+             En esta demostración el token marcado recibe un Δ grande y todos los demás uno pequeño, así que el estado lo conserva hasta el final.",
         ),
         try_this: tr(
             "Mark another token or switch the role to “hold”; then open Flow’s preset “Mamba’s hidden attention” to see the same choice as a matrix.",
@@ -294,7 +300,10 @@ mod tests {
     #[test]
     fn narration_is_two_to_four_sentences_in_both_languages() {
         for chapter in CHAPTERS {
-            for text in [chapter.narration.get(Lang::En), chapter.narration.get(Lang::Es)] {
+            for text in [
+                chapter.narration.get(Lang::En),
+                chapter.narration.get(Lang::Es),
+            ] {
                 let sentences = text
                     .split(['.', ':'])
                     .filter(|s| s.trim().len() > 20)

@@ -19,7 +19,6 @@ mod panel;
 
 use leptos::prelude::*;
 
-use crate::ui::state::CurrentView;
 use crate::ui::url_state::{parse_query, parse_whole, Parsed, UrlState};
 use crate::ui::view_boundary::ViewRebuild;
 use chapters::CHAPTERS;
@@ -172,7 +171,10 @@ fn mark_highlight(selector: Option<&str>, scroll: bool) -> bool {
     };
     if let Ok(marked) = document.query_selector_all(&format!("[{HIGHLIGHT}]")) {
         for i in 0..marked.length() {
-            if let Some(el) = marked.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+            if let Some(el) = marked
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
                 if selector.is_none_or(|s| !el.matches(s).unwrap_or(false)) {
                     let _ = el.remove_attribute(HIGHLIGHT);
                 }
@@ -225,31 +227,32 @@ fn listen_to_keys(tour: Tour) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let handler = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
-        let active = tour.active.try_get_untracked().unwrap_or(false);
-        if !active
-            || crate::ui::widgets::player::typing_in_field(&ev)
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.alt_key()
-        {
-            return;
-        }
-        match ev.key().as_str() {
-            "ArrowRight" => {
-                ev.stop_immediate_propagation();
-                ev.prevent_default();
-                tour.next();
+    let handler =
+        Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
+            let active = tour.active.try_get_untracked().unwrap_or(false);
+            if !active
+                || crate::ui::widgets::player::typing_in_field(&ev)
+                || ev.ctrl_key()
+                || ev.meta_key()
+                || ev.alt_key()
+            {
+                return;
             }
-            "ArrowLeft" => {
-                ev.stop_immediate_propagation();
-                ev.prevent_default();
-                tour.prev();
+            match ev.key().as_str() {
+                "ArrowRight" => {
+                    ev.stop_immediate_propagation();
+                    ev.prevent_default();
+                    tour.next();
+                }
+                "ArrowLeft" => {
+                    ev.stop_immediate_propagation();
+                    ev.prevent_default();
+                    tour.prev();
+                }
+                "Escape" => tour.leave(),
+                _ => {}
             }
-            "Escape" => tour.leave(),
-            _ => {}
-        }
-    });
+        });
     let _ = window.add_event_listener_with_callback_and_bool(
         "keydown",
         handler.as_ref().unchecked_ref(),

@@ -103,37 +103,38 @@ pub fn notice(chapter: &Chapter, live: &Live, lang: Lang) -> Vec<Part> {
             l.text("the last output sees ", "la última salida ve ")
                 .num("window", window as f64, 0)
                 .text(
-                    &format!(" tokens: {layers} layers × ({kernel} − 1) + 1, and nothing before them."),
+                    &format!(
+                        " tokens: {layers} layers × ({kernel} − 1) + 1, and nothing before them."
+                    ),
                     &format!(" tokens: {layers} capas × ({kernel} − 1) + 1, y nada anterior."),
                 )
                 .parts
         }
-        "transformer" => l
-            .text(
+        "transformer" => {
+            l.text(
                 "after a single layer the last token draws on all ",
                 "tras una sola capa el último token recoge los ",
             )
             .num("reached", n as f64, 0)
-            .text(
-                " tokens, from ",
-                " tokens, a partir de ",
-            )
+            .text(" tokens, from ", " tokens, a partir de ")
             .num("scores", tour::causal_scores(n) as f64, 0)
             .text(
                 " attention scores per head and layer (n(n + 1)/2).",
                 " puntuaciones de atención por cabeza y capa (n(n + 1)/2).",
             )
-            .parts,
-        "rnn-chain" => l
-            .text("for these ", "con estos ")
-            .num("tokens", n as f64, 0)
-            .text(" tokens the RNN needs ", " tokens la RNN necesita ")
-            .num("steps", tour::chain_steps(n) as f64, 0)
-            .text(
-                " sequential steps, one per token.",
-                " pasos secuenciales, uno por token.",
-            )
-            .parts,
+            .parts
+        }
+        "rnn-chain" => {
+            l.text("for these ", "con estos ")
+                .num("tokens", n as f64, 0)
+                .text(" tokens the RNN needs ", " tokens la RNN necesita ")
+                .num("steps", tour::chain_steps(n) as f64, 0)
+                .text(
+                    " sequential steps, one per token.",
+                    " pasos secuenciales, uno por token.",
+                )
+                .parts
+        }
         "rnn-fading" => {
             let radius = chapter.number("fading.radius", 0.9) as f32;
             match tour::rnn_half_memory(live.x, live.seed, radius) {
@@ -165,8 +166,14 @@ pub fn notice(chapter: &Chapter, live: &Live, lang: Lang) -> Vec<Part> {
             let r = chapter.number("fading.r", 0.9);
             let half = tour::halving_distance(r).unwrap_or(f64::INFINITY);
             l.text(
-                &format!("with r = {} the influence halves every ", setting("fading.r", 0.9)),
-                &format!("con r = {} la influencia se reduce a la mitad cada ", setting("fading.r", 0.9)),
+                &format!(
+                    "with r = {} the influence halves every ",
+                    setting("fading.r", 0.9)
+                ),
+                &format!(
+                    "con r = {} la influencia se reduce a la mitad cada ",
+                    setting("fading.r", 0.9)
+                ),
             )
             .num("half", half, 1)
             .text(
@@ -191,7 +198,10 @@ pub fn notice(chapter: &Chapter, live: &Live, lang: Lang) -> Vec<Part> {
             .num("hillis-steele-work", hs.work as f64, 0)
             .text(" in ", " en ")
             .num("hillis-steele-depth", hs.depth as f64, 0)
-            .text(" levels, the plain loop ", " niveles y el bucle secuencial ")
+            .text(
+                " levels, the plain loop ",
+                " niveles y el bucle secuencial ",
+            )
             .num("sequential-work", s.work as f64, 0)
             .text(" in ", " en ")
             .num("sequential-depth", s.depth as f64, 0)
@@ -203,8 +213,14 @@ pub fn notice(chapter: &Chapter, live: &Live, lang: Lang) -> Vec<Part> {
             let s = tour::discretization_stability(delta);
             let cmp = |g: f64| if g < 1.0 { " < 1" } else { " > 1" };
             l.text(
-                &format!("at Δ = {} the zero-order hold gives |Ā| = ", setting("ssm.delta", 0.3)),
-                &format!("con Δ = {} la retención de orden cero da |Ā| = ", setting("ssm.delta", 0.3)),
+                &format!(
+                    "at Δ = {} the zero-order hold gives |Ā| = ",
+                    setting("ssm.delta", 0.3)
+                ),
+                &format!(
+                    "con Δ = {} la retención de orden cero da |Ā| = ",
+                    setting("ssm.delta", 0.3)
+                ),
             )
             .num("zoh-gain", s.zoh_gain, 2)
             .text(cmp(s.zoh_gain), cmp(s.zoh_gain))
@@ -223,18 +239,31 @@ pub fn notice(chapter: &Chapter, live: &Live, lang: Lang) -> Vec<Part> {
             let base = chapter.number("fading.delta", f64::from(s4d::Config::default().delta));
             let strength = chapter.number("fading.keep-strength", 3.0);
             let (large, small) = tour::selection_deltas(base as f32, strength as f32);
-            l.text(
-                "the marked token gets Δ = ",
-                "el token marcado recibe Δ = ",
-            )
-            .num("large", f64::from(large), 2)
-            .text(", every other token Δ = ", ", todos los demás Δ = ")
-            .num("small", f64::from(small), 4)
-            .text(
-                &format!("; S4D gives them all Δ = {}.", format(base, 2, lang)),
-                &format!("; S4D les da a todos Δ = {}.", format(base, 2, lang)),
-            )
-            .parts
+            let l = l
+                .text("the marked token gets Δ = ", "el token marcado recibe Δ = ")
+                .num("large", f64::from(large), 2)
+                .text(", every other token Δ = ", ", todos los demás Δ = ")
+                .num("small", f64::from(small), 4)
+                .text(
+                    &format!(" (S4D: Δ = {} for all)", format(base, 2, lang)),
+                    &format!(" (S4D: Δ = {} para todos)", format(base, 2, lang)),
+                );
+            let marked = chapter
+                .param("fading.marks")
+                .and_then(|m| m.split(',').next()?.parse().ok())
+                .unwrap_or(1usize);
+            match tour::selection_ratio(live.x, live.seed, base as f32, strength as f32, marked) {
+                Ok(Some(ratio)) => {
+                    l.text(
+                        "; at the last output, Mamba keeps the marked token ",
+                        "; en la última salida, Mamba conserva el token marcado ",
+                    )
+                    .num("ratio", ratio, if ratio < 10.0 { 1 } else { 0 })
+                    .text(" times more than S4D.", " veces más que S4D.")
+                    .parts
+                }
+                _ => l.text(".", ".").parts,
+            }
         }
         "learn" => {
             let knob = chapter.number("learn.learn-knob", 16.0) as usize;
@@ -299,7 +328,9 @@ mod tests {
             for lang in [Lang::En, Lang::Es] {
                 let parts = notice(chapter, &live, lang);
                 assert!(
-                    parts.iter().any(|p| matches!(p, Part::Number { value, .. } if value.is_finite())),
+                    parts
+                        .iter()
+                        .any(|p| matches!(p, Part::Number { value, .. } if value.is_finite())),
                     "{}: {parts:?}",
                     chapter.id
                 );
