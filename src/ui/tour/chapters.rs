@@ -56,7 +56,7 @@ pub const CHAPTERS: &[Chapter] = &[
              Stacking layers widens that window, one kernel at a time. In the heat map each row is an output and the \
              bright band is everything it can see — nothing outside the band reaches it, however long the sentence.",
             "Una convolución mezcla cada posición con unas pocas vecinas: un núcleo de 3 lee el token y los dos anteriores. \
-             Al apilar capas la ventana se ensancha, un núcleo cada vez. En el mapa de calor cada fila es una salida y la \
+             Con cada capa que se apila, la ventana se ensancha un núcleo más. En el mapa de calor cada fila es una salida y la \
              banda clara es todo lo que ve: nada fuera de la banda le llega, por larga que sea la frase.",
         ),
         try_this: tr(
@@ -99,7 +99,7 @@ pub const CHAPTERS: &[Chapter] = &[
             "A recurrent network reads one token at a time and hands a state to the next step: h_t = tanh(W h_{t−1} + U x_t). \
              Every output can depend on every earlier input, but only through that chain, so the steps must run one after another. \
              The diagram stops at step 4: only the first tokens have been folded into the state so far.",
-            "Una red recurrente lee un token cada vez y le pasa un estado al paso siguiente: h_t = tanh(W h_{t−1} + U x_t). \
+            "Una red recurrente lee la entrada token a token y le pasa un estado al paso siguiente: h_t = tanh(W h_{t−1} + U x_t). \
              Cada salida puede depender de todas las entradas anteriores, pero solo a través de esa cadena, así que los pasos \
              van uno detrás de otro. El diagrama está parado en el paso 4: solo los primeros tokens han entrado ya en el estado.",
         ),
@@ -224,8 +224,8 @@ pub const CHAPTERS: &[Chapter] = &[
              En esta demostración el token marcado recibe un Δ grande y todos los demás uno pequeño, así que el estado lo conserva hasta el final.",
         ),
         try_this: tr(
-            "Mark another token or switch the role to “hold”; then open Flow’s preset “Mamba’s hidden attention” to see the same choice as a matrix.",
-            "Marca otro token o cambia el papel a «conservar»; después abre en Flujo el ajuste «la atención oculta de Mamba» para ver la misma elección como matriz.",
+            "Mark another token, or choose “marked tokens hold the memory”; then open Flow’s preset “Mamba’s hidden attention” to see the same choice as a matrix.",
+            "Marca otro token, o elige «los tokens marcados conservan la memoria»; después abre en Flujo el ajuste «la atención oculta de Mamba» para ver la misma elección como matriz.",
         ),
     },
     Chapter {
