@@ -89,7 +89,7 @@ pub const CHAPTERS: &[Chapter] = &[
     Chapter {
         id: "rnn-chain",
         view: "flow",
-        params: &[("flow.model", "rnn"), ("flow.step", "4")],
+        params: &[("flow.model", "rnn"), ("flow.step", "3")],
         highlight: r#"[data-testid="flow-diagram"]"#,
         title: tr(
             "An RNN passes a state along a chain",
@@ -98,10 +98,10 @@ pub const CHAPTERS: &[Chapter] = &[
         narration: tr(
             "A recurrent network reads one token at a time and hands a state to the next step: h_t = tanh(W h_{t−1} + U x_t). \
              Every output can depend on every earlier input, but only through that chain, so the steps must run one after another. \
-             The diagram stops at step 4: only the first tokens have been folded into the state so far.",
+             The diagram stops at step 3: only the first tokens have been folded into the state so far.",
             "Una red recurrente lee la entrada token a token y le pasa un estado al paso siguiente: h_t = tanh(W h_{t−1} + U x_t). \
              Cada salida puede depender de todas las entradas anteriores, pero solo a través de esa cadena, así que los pasos \
-             van uno detrás de otro. El diagrama está parado en el paso 4: solo los primeros tokens han entrado ya en el estado.",
+             van uno detrás de otro. El diagrama está parado en el paso 3: solo los primeros tokens han entrado ya en el estado.",
         ),
         try_this: tr(
             "Use the player’s ▶| button to advance the chain one step at a time, or press play.",
