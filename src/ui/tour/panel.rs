@@ -58,6 +58,7 @@ fn ChapterCard(tour: Tour) -> impl IntoView {
     let number = tour.number;
     let total = CHAPTERS.len();
     let chapter = move || tour.chapter();
+    let (at_first, at_last) = (move || number.get() <= 1, move || number.get() >= total);
     view! {
         <aside class="tour" data-testid="tour" aria-label=t("Guided tour", "Visita guiada")>
             <div class="tour-head">
@@ -75,9 +76,9 @@ fn ChapterCard(tour: Tour) -> impl IntoView {
                             <option value=(i + 1).to_string()>{move || format!("{}. {}", i + 1, c.title.get(lang()))}</option>
                         }).collect_view()}
                     </select>
-                    <button data-testid="tour-prev" disabled=move || number.get() <= 1 on:click=move |_| tour.prev()
+                    <button data-testid="tour-prev" disabled=at_first on:click=move |_| tour.prev()
                         title=t("Previous chapter (←)", "Capítulo anterior (←)")>{t("← previous", "← anterior")}</button>
-                    <button data-testid="tour-next" disabled=move || number.get() >= total on:click=move |_| tour.next()
+                    <button data-testid="tour-next" disabled=at_last on:click=move |_| tour.next()
                         title=t("Next chapter (→)", "Capítulo siguiente (→)")>{t("next →", "siguiente →")}</button>
                     <button data-testid="tour-exit" on:click=move |_| tour.leave()
                         title=t("Leave the tour and keep exploring this view (Esc)", "Salir de la visita y seguir explorando esta vista (Esc)")>{t("leave the tour", "salir de la visita")}</button>
