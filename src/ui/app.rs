@@ -171,6 +171,7 @@ pub fn App() -> impl IntoView {
             <ViewToolbar rebuild/>
             <ViewBoundary current render=views::render rebuild/>
         </main>
+        <crate::ui::tour::TourPanel rebuild/>
         <ShortcutsHelp/>
         <Show when=move || ready.0.get()>
             <span data-testid="app-ready" class="visually-hidden">{t("ready", "listo")}</span>

@@ -11,6 +11,7 @@ pub mod panic;
 pub mod scheduler;
 pub mod state;
 pub mod theme;
+pub mod tour;
 pub mod trained;
 pub mod url_state;
 pub mod view_boundary;

@@ -15,4 +15,5 @@ pub mod scan;
 pub mod scan_view;
 pub mod ssm;
 pub mod tokens;
+pub mod tour;
 pub mod workloads;

@@ -1,0 +1,263 @@
+//! The tour: the story of the notes (CNN → transformer → RNN → linear RNN → scan → SSM →
+//! Mamba's selection → training → cost), chapter by chapter, on the live views.
+//!
+//! - `chapters`: the table of chapters — a view and its link parameters (so a chapter is a
+//!   link, exactly like a preset), the element to look at, narration and a suggestion (EN/ES).
+//! - `notice`: the "notice this" line, its numbers computed live by `core::tour`.
+//! - `panel`: the panel (next / previous / chapter list / progress / exit) and the one-line
+//!   offer shown on a first visit without link parameters.
+//!
+//! A chapter is opened the way a preset is applied: the view is set, the chapter's pairs are
+//! handed to [`ViewRebuild::apply`] and the view is built again reading them as its opening
+//! link. While the tour is open the link carries `tour=N`, so `?tour=N` opens chapter N (and a
+//! link copied mid-tour, which also carries the view's own keys, reopens exactly what was on
+//! screen). Leaving the tour keeps the view as it is.
+
+pub mod chapters;
+pub mod notice;
+mod panel;
+
+use leptos::prelude::*;
+
+use crate::ui::url_state::{parse_query, parse_whole, Parsed, UrlState};
+use crate::ui::view_boundary::ViewRebuild;
+use chapters::CHAPTERS;
+pub use panel::TourPanel;
+
+/// Attribute the tour puts on the element a chapter points at (styled in `main.css`).
+const HIGHLIGHT: &str = "data-tour-highlight";
+
+/// The tour's state, above the views (it survives every view change).
+#[derive(Clone, Copy)]
+pub struct Tour {
+    /// Whether the panel is open.
+    pub active: RwSignal<bool>,
+    /// Current chapter, 1-based (the `tour` link parameter).
+    pub number: RwSignal<usize>,
+    /// Whether the first-visit offer is shown.
+    pub offer: RwSignal<bool>,
+    /// The highlighted element should be scrolled into view once found.
+    scroll: RwSignal<bool>,
+    /// Owner of the `tour` link binding while the tour is open.
+    binding: StoredValue<Option<Owner>>,
+    /// The panel's owner (parent of the binding).
+    owner: StoredValue<Option<Owner>>,
+    rebuild: ViewRebuild,
+    current: RwSignal<&'static str>,
+    url: Option<UrlState>,
+}
+
+impl Tour {
+    fn new(rebuild: ViewRebuild, current: RwSignal<&'static str>) -> Self {
+        Tour {
+            active: RwSignal::new(false),
+            number: RwSignal::new(1),
+            offer: RwSignal::new(false),
+            scroll: RwSignal::new(false),
+            binding: StoredValue::new(None),
+            owner: StoredValue::new(Owner::current()),
+            rebuild,
+            current,
+            url: use_context::<UrlState>(),
+        }
+    }
+
+    /// The current chapter.
+    pub fn chapter(&self) -> &'static chapters::Chapter {
+        &CHAPTERS[self.number.get().clamp(1, CHAPTERS.len()) - 1]
+    }
+
+    /// Mirrors the chapter number in the link as `tour=N` (until [`Self::leave`]).
+    fn bind(&self) {
+        if self.binding.with_value(Option::is_some) {
+            return;
+        }
+        let Some(url) = self.url else {
+            return;
+        };
+        let owner = self
+            .owner
+            .with_value(|o| o.as_ref().map(Owner::child))
+            .unwrap_or_default();
+        let number = self.number;
+        owner.with(|| {
+            url.bind("tour", true, number, usize::to_string, |raw| {
+                parse_whole(raw, 1, CHAPTERS.len() as u64).map(|v| v as usize)
+            })
+        });
+        self.binding.set_value(Some(owner));
+    }
+
+    /// Opens chapter `number` (1-based, clamped): its view, rebuilt from its link parameters.
+    pub fn go(&self, number: usize) {
+        let number = number.clamp(1, CHAPTERS.len());
+        self.number.set(number);
+        self.active.set(true);
+        self.offer.set(false);
+        self.bind();
+        let chapter = &CHAPTERS[number - 1];
+        self.current.set(chapter.view);
+        self.rebuild.apply(chapter.params);
+        self.scroll.set(true);
+    }
+
+    /// The next chapter (none after the last).
+    pub fn next(&self) {
+        let n = self.number.get_untracked();
+        if n < CHAPTERS.len() {
+            self.go(n + 1);
+        }
+    }
+
+    /// The previous chapter (none before the first).
+    pub fn prev(&self) {
+        let n = self.number.get_untracked();
+        if n > 1 {
+            self.go(n - 1);
+        }
+    }
+
+    /// Closes the panel; the view stays as it is, to keep exploring.
+    pub fn leave(&self) {
+        self.active.set(false);
+        if let Some(owner) = self.binding.try_update_value(Option::take).flatten() {
+            owner.cleanup();
+        }
+        mark_highlight(None, false);
+    }
+
+    /// Reads the link the page was opened with: `tour=N` opens chapter N — with the chapter's
+    /// parameters, unless the link carries the view's own settings (a link copied mid-tour),
+    /// which then win; a link without any parameter gets the one-line offer.
+    fn start_from_link(&self) {
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let pairs = parse_query(&search);
+        if pairs.is_empty() {
+            self.offer.set(true);
+            return;
+        }
+        let Some((_, raw)) = pairs.iter().rev().find(|(k, _)| k == "tour") else {
+            return;
+        };
+        let number = match parse_whole(raw, 1, CHAPTERS.len() as u64) {
+            Parsed::Valid(n) | Parsed::Clamped(n, _) => n as usize,
+            Parsed::Invalid(_) => return, // the binding below never runs: the link's notice says so
+        };
+        self.number.set(number);
+        self.active.set(true);
+        // Read `tour` now, while the opening link is still the one being read.
+        self.bind();
+        let chapter = &CHAPTERS[number - 1];
+        let prefix = format!("{}.", chapter.view);
+        let own_settings = pairs.iter().any(|(k, _)| k.starts_with(&prefix));
+        if !own_settings {
+            self.current.set(chapter.view);
+            self.rebuild.apply(chapter.params);
+        } else if !pairs.iter().any(|(k, _)| k == "view") {
+            self.current.set(chapter.view);
+        }
+        self.scroll.set(true);
+    }
+}
+
+/// Puts [`HIGHLIGHT`] on the first element matching `selector` (and takes it off every other
+/// element); scrolls it into view when `scroll`. Returns whether the element was found.
+fn mark_highlight(selector: Option<&str>, scroll: bool) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    if let Ok(marked) = document.query_selector_all(&format!("[{HIGHLIGHT}]")) {
+        for i in 0..marked.length() {
+            if let Some(el) = marked
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                if selector.is_none_or(|s| !el.matches(s).unwrap_or(false)) {
+                    let _ = el.remove_attribute(HIGHLIGHT);
+                }
+            }
+        }
+    }
+    let Some(el) = selector.and_then(|s| document.query_selector(s).ok().flatten()) else {
+        return false;
+    };
+    if !el.has_attribute(HIGHLIGHT) {
+        let _ = el.set_attribute(HIGHLIGHT, "");
+    }
+    if scroll {
+        el.scroll_into_view_with_bool(true);
+    }
+    true
+}
+
+/// Keeps the current chapter's element highlighted while views re-render (a short poll: views
+/// rebuild their figures at will and the tour may not edit them).
+fn keep_highlight(tour: Tour) {
+    let tick = move || {
+        let Some(active) = tour.active.try_get_untracked() else {
+            return;
+        };
+        if !active {
+            return;
+        }
+        let selector = tour.chapter_untracked().highlight;
+        let scroll = tour.scroll.get_untracked();
+        if mark_highlight(Some(selector), scroll) && scroll {
+            tour.scroll.set(false);
+        }
+    };
+    let _ = set_interval_with_handle(tick, std::time::Duration::from_millis(300));
+}
+
+impl Tour {
+    fn chapter_untracked(&self) -> &'static chapters::Chapter {
+        &CHAPTERS[self.number.get_untracked().clamp(1, CHAPTERS.len()) - 1]
+    }
+}
+
+/// → / ← change chapter and Esc leaves while the tour is open and focus is not in a text
+/// field. Registered in the capture phase, so the view's own arrow shortcuts (the player's
+/// step) do not also fire.
+fn listen_to_keys(tour: Tour) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let handler =
+        Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
+            let active = tour.active.try_get_untracked().unwrap_or(false);
+            if !active
+                || crate::ui::widgets::player::typing_in_field(&ev)
+                || ev.ctrl_key()
+                || ev.meta_key()
+                || ev.alt_key()
+            {
+                return;
+            }
+            match ev.key().as_str() {
+                "ArrowRight" => {
+                    ev.stop_immediate_propagation();
+                    ev.prevent_default();
+                    tour.next();
+                }
+                "ArrowLeft" => {
+                    ev.stop_immediate_propagation();
+                    ev.prevent_default();
+                    tour.prev();
+                }
+                "Escape" => tour.leave(),
+                _ => {}
+            }
+        });
+    let _ = window.add_event_listener_with_callback_and_bool(
+        "keydown",
+        handler.as_ref().unchecked_ref(),
+        true,
+    );
+    // The panel lives as long as the page.
+    handler.forget();
+}
