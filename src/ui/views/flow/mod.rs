@@ -123,7 +123,7 @@ pub fn FlowView() -> impl IntoView {
             </div>
             {trained.map(|trained| view! {
                 <TrainedBanner trained=trained prefix="flow"
-                    note=tr("The first pane runs them on the tokens shown;", "El primer panel los aplica a los tokens mostrados;")
+                    note=tr("Flow runs them on the tokens shown (the first model when comparing two);", "Flujo los aplica a los tokens mostrados (el primer modelo si se comparan dos);")
                     back=tr("back to random weights and the sentence", "volver a los pesos aleatorios y a la frase") />
             })}
             <Player step=state.step total=total playing=state.playing link_max=MAX_TOKENS />
