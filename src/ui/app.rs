@@ -155,9 +155,6 @@ pub fn App() -> impl IntoView {
                     >{crate::ui::i18n::show(entry.title)}</button>
                 }
             }).collect_view()}
-        </nav>
-        <ExportPanel root_selector="main" view=current/>
-        <main id="view" tabindex="-1" data-testid="view-main">
             </nav>
             <div class="header-tools">
                 <ExportPanel root_selector="main" view=current/>
@@ -167,7 +164,7 @@ pub fn App() -> impl IntoView {
         </header>
         <SentenceInput/>
         <UrlNotice/>
-        <main>
+        <main id="view" tabindex="-1" data-testid="view-main">
             <ViewToolbar rebuild/>
             <ViewBoundary current render=views::render rebuild/>
         </main>

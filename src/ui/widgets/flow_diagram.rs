@@ -179,7 +179,7 @@ fn cursor_words(f: &DiagramFrame, tokens: &[String], (r, p): (usize, usize), lan
     let row = f
         .rows
         .get(r)
-        .map(|l| core_label(l, lang))
+        .map(|l| flow_label(*l, lang))
         .unwrap_or_default();
     let token = tokens.get(p).cloned().unwrap_or_default();
     let reached = f.reached.get(r).and_then(|row| row.get(p)) == Some(&true);
@@ -222,8 +222,7 @@ pub fn FlowDiagramView(
             f.rows
                 .iter()
                 .enumerate()
-                .map(|(r, label)| view! { <text class="flow-row-label" x=GUTTER - 6.0 y=y_of(r, rows) + 3.0 text-anchor="end">{core_label(label, lang())}</text> })
-                .map(|(r, label)| view! { <text class="flow-row-label" x="2" y=y_of(r, rows) - 9.0>{flow_label(*label, lang())}</text> })
+                .map(|(r, label)| view! { <text class="flow-row-label" x=GUTTER - 6.0 y=y_of(r, rows) + 3.0 text-anchor="end">{flow_label(*label, lang())}</text> })
                 .collect_view()
         })
     };
@@ -322,8 +321,8 @@ pub fn FlowDiagramView(
                     on:click=on_click on:keydown=on_key
                     on:blur=move |_| cursor.set(None)
                     aria-label=move || frame.with(|f| match lang() {
-                        Lang::En => format!("Flow diagram: {}. Arrow keys move between nodes, Enter selects a token.", f.label),
-                        Lang::Es => format!("Diagrama de flujo: {}. Las flechas mueven entre nodos, Intro elige un token.", core_label(&f.label, Lang::Es)),
+                        Lang::En => format!("Flow diagram: {}. Arrow keys move between nodes, Enter selects a token.", flow_label(f.label, Lang::En)),
+                        Lang::Es => format!("Diagrama de flujo: {}. Las flechas mueven entre nodos, Intro elige un token.", flow_label(f.label, Lang::Es)),
                     })
                     viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
                     width=move || size().0 * PX_PER_UNIT
@@ -337,19 +336,6 @@ pub fn FlowDiagramView(
             </div>
             <p class="flow-cursor-said" aria-live="polite">{said}</p>
         </div>
-        <svg class="flow-diagram" data-testid=test_id role="img" on:click=on_click
-            aria-label=move || frame.with(|f| match lang() {
-                Lang::En => format!("Flow diagram: {}", flow_label(f.label, Lang::En)),
-                Lang::Es => format!("Diagrama de flujo: {}", flow_label(f.label, Lang::Es)),
-            })
-            viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
-            style=move || { let (w, _) = size(); format!("max-width: {}px", w.max(320.0) * 1.6) }>
-            <g class="flow-edges" inner_html=edges></g>
-            // No listener per node: one click handler on the <svg> reads data-pos.
-            <g class="flow-nodes" inner_html=nodes></g>
-            {labels}
-            {token_labels}
-        </svg>
     }
 }
 

@@ -95,7 +95,7 @@ pub fn Figures(model: PaneModel, suffix: &'static str) -> impl IntoView {
     };
     let empty_message = move || view! { <p class="flow-empty" data-testid=format!("flow-empty{suffix}")>{show(EMPTY)}</p> };
     view! {
-        <p class="flow-step-label">{move || frame.with(|f| f.as_ref().map(|f| crate::ui::i18n::core_label(&f.label, lang())))}</p>
+        <p class="flow-step-label">{move || frame.with(|f| f.as_ref().map(|f| crate::ui::i18n::flow_label(f.label, lang())))}</p>
         <Show when=move || !empty() fallback=empty_message>
             <div class="flow-figures">
                 {move || frame.get().map(|f| view! {
