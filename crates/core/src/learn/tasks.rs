@@ -150,7 +150,7 @@ impl TaskSpec {
     }
 
     /// Sequence length.
-    pub fn len(&self) -> usize {
+    pub fn seq_len(&self) -> usize {
         match self.task {
             Task::DelayedCopy => DELAYED_COPY_LEN.max(self.knob + 1),
             Task::SelectiveCopy => self.knob + 1 + self.marked,
@@ -161,7 +161,7 @@ impl TaskSpec {
     /// Answer positions per sequence.
     pub fn answers(&self) -> usize {
         match self.task {
-            Task::DelayedCopy => self.len() - self.knob,
+            Task::DelayedCopy => self.seq_len() - self.knob,
             Task::SelectiveCopy => self.marked,
             Task::AssociativeRecall => 1,
         }
@@ -192,7 +192,7 @@ pub fn example_of(spec: &TaskSpec, seed: u64, index: u64) -> Example {
     let mut rng = rng_for(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15), task.id());
     match task {
         Task::DelayedCopy => {
-            let len = spec.len();
+            let len = spec.seq_len();
             let tokens: Vec<usize> = (0..len)
                 .map(|_| rng.random_range(0..DATA_SYMBOLS))
                 .collect();
@@ -369,7 +369,7 @@ mod tests {
         };
         let e = example_of(&spec, 4, 2);
         assert_eq!(e.tokens.len(), 20 + 1 + 20);
-        assert_eq!(spec.len(), e.tokens.len());
+        assert_eq!(spec.seq_len(), e.tokens.len());
         let answers: Vec<usize> = e.targets.iter().flatten().copied().collect();
         assert_eq!(
             answers,
@@ -389,7 +389,7 @@ mod tests {
         );
         for task in Task::ALL {
             let k = task.knob_range().2;
-            assert_eq!(TaskSpec::standard(task, k).len(), task.len(k));
+            assert_eq!(TaskSpec::standard(task, k).seq_len(), task.len(k));
         }
     }
 }
