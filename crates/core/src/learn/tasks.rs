@@ -10,6 +10,9 @@
 //! | selective copying | 8 symbols + noise + marker = 10 | body + 1 + 4 | 4 | body length 8–32 |
 //! | associative recall | 8 keys + 8 values = 16 | 2·pairs + 1 | 1 | pairs 2–8 |
 //!
+//! A [`TaskSpec`] carries the sizes of one run: [`TaskSpec::standard`] is the table above, a
+//! preset (`learn::presets`) may set a longer body or more marked tokens.
+//!
 //! Selective copying follows Gu & Dao 2023 ("Mamba", §3.1 and Fig. 2): 4 data tokens at random
 //! positions of a body of noise tokens; after a marker, the model must output them in order at
 //! 4 answer positions (the inputs there are the marker again). Associative recall follows
