@@ -89,6 +89,9 @@ fn parse() -> Args {
     args
 }
 
+/// One finished run: family, seed, held-out accuracy, parameters, seconds.
+type Finished = (Family, u64, f32, usize, f64);
+
 fn median(sorted: &[f32]) -> f32 {
     let n = sorted.len();
     if n == 0 {
@@ -116,7 +119,7 @@ fn main() {
             .flat_map(|&f| (1..=args.seeds).map(move |s| (f, s)))
             .collect();
         let next = AtomicUsize::new(0);
-        let done: Mutex<Vec<(Family, u64, f32, usize, f64)>> = Mutex::new(Vec::new());
+        let done: Mutex<Vec<Finished>> = Mutex::new(Vec::new());
         std::thread::scope(|scope| {
             for _ in 0..args.jobs.min(runs.len()) {
                 scope.spawn(|| loop {

@@ -79,6 +79,17 @@ pub fn learn_config(family: Family) -> (ModelConfig, usize) {
     }
 }
 
+/// The largest gap (distance from a position back to a token it can see, 0 = itself) of `layers`
+/// stacked blocks of a CNN: each block's receptive field RF covers distances 0 … RF − 1, so the
+/// stack sees back `layers · (RF − 1)` and no further. The Learn CNN (RF = 15) sees distances
+/// 0–14: delayed copy with k ≥ 15 is out of its reach. None for the other families.
+pub fn cnn_largest_gap(config: &ModelConfig, layers: usize) -> Option<usize> {
+    match config {
+        ModelConfig::Cnn(c) => Some(layers * (cnn::receptive_field(c) - 1)),
+        _ => None,
+    }
+}
+
 /// Leaves 0, 1, 2: embedding `[vocab, d]`, head weight `[d, vocab]`, head bias `[1, vocab]`.
 pub const HEAD_LEAVES: usize = 3;
 

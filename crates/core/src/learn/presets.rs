@@ -190,7 +190,7 @@ static PRESETS: [Preset; 3] = [
         id: "selective-copying",
         task: TaskSpec {
             task: Task::SelectiveCopy,
-            knob: 32,
+            knob: 64,
             marked: SELECTIVE_MARKED,
         },
         models: LINEUP,

@@ -10,6 +10,9 @@
 //! | selective copying | 8 symbols + noise + marker = 10 | body + 1 + 4 | 4 | body length 8–32 |
 //! | associative recall | 8 keys + 8 values = 16 | 2·pairs + 1 | 1 | pairs 2–8 |
 //!
+//! A [`TaskSpec`] carries the sizes of one run: [`TaskSpec::standard`] is the table above, a
+//! preset (`learn::presets`) may set a longer body or more marked tokens.
+//!
 //! Selective copying follows Gu & Dao 2023 ("Mamba", §3.1 and Fig. 2): 4 data tokens at random
 //! positions of a body of noise tokens; after a marker, the model must output them in order at
 //! 4 answer positions (the inputs there are the marker again). Associative recall follows
@@ -150,7 +153,7 @@ impl TaskSpec {
     }
 
     /// Sequence length.
-    pub fn len(&self) -> usize {
+    pub fn seq_len(&self) -> usize {
         match self.task {
             Task::DelayedCopy => DELAYED_COPY_LEN.max(self.knob + 1),
             Task::SelectiveCopy => self.knob + 1 + self.marked,
@@ -161,7 +164,7 @@ impl TaskSpec {
     /// Answer positions per sequence.
     pub fn answers(&self) -> usize {
         match self.task {
-            Task::DelayedCopy => self.len() - self.knob,
+            Task::DelayedCopy => self.seq_len() - self.knob,
             Task::SelectiveCopy => self.marked,
             Task::AssociativeRecall => 1,
         }
@@ -192,7 +195,7 @@ pub fn example_of(spec: &TaskSpec, seed: u64, index: u64) -> Example {
     let mut rng = rng_for(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15), task.id());
     match task {
         Task::DelayedCopy => {
-            let len = spec.len();
+            let len = spec.seq_len();
             let tokens: Vec<usize> = (0..len)
                 .map(|_| rng.random_range(0..DATA_SYMBOLS))
                 .collect();
@@ -369,7 +372,7 @@ mod tests {
         };
         let e = example_of(&spec, 4, 2);
         assert_eq!(e.tokens.len(), 20 + 1 + 20);
-        assert_eq!(spec.len(), e.tokens.len());
+        assert_eq!(spec.seq_len(), e.tokens.len());
         let answers: Vec<usize> = e.targets.iter().flatten().copied().collect();
         assert_eq!(
             answers,
@@ -389,7 +392,7 @@ mod tests {
         );
         for task in Task::ALL {
             let k = task.knob_range().2;
-            assert_eq!(TaskSpec::standard(task, k).len(), task.len(k));
+            assert_eq!(TaskSpec::standard(task, k).seq_len(), task.len(k));
         }
     }
 }

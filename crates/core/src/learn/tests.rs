@@ -570,3 +570,30 @@ fn a_stacked_model_starts_with_the_one_block_model() {
         assert!(two.layer_params(1).is_ok() && two.layer_params(2).is_err());
     }
 }
+
+/// The Learn CNN's reach: 3 layers, kernel 3, dilations 1, 2, 4 see back 2·(1 + 2 + 4) = 14
+/// positions (receptive field 15 = distances 0–14), so it fails delayed copy at k = 15; two
+/// stacked blocks reach 28.
+#[test]
+fn cnn_reach_is_fourteen_back_per_block() {
+    use super::models::cnn_largest_gap;
+    let (config, _) = learn_config(Family::Cnn);
+    assert_eq!(cnn_largest_gap(&config, 1), Some(2 * (1 + 2 + 4)));
+    assert_eq!(cnn_largest_gap(&config, 2), Some(28));
+    // The CNN's output at position t does not move when the token 15 back changes.
+    let model = Trainable::new(Family::Cnn, 8, 5).expect("model");
+    let run = |tokens: &[usize]| {
+        let mut tape = Tape::new();
+        let (_, logits) = model.logits(&mut tape, tokens, 1);
+        tape.value(logits).row(tokens.len() - 1).to_owned()
+    };
+    let mut a = vec![0usize; 20];
+    let base = run(&a);
+    a[20 - 1 - 15] = 3;
+    assert_eq!(run(&a), base, "distance 15 is out of reach");
+    a[20 - 1 - 15] = 0;
+    a[20 - 1 - 14] = 3;
+    assert_ne!(run(&a), base, "distance 14 is in reach");
+    let (mamba, _) = learn_config(Family::Mamba);
+    assert_eq!(cnn_largest_gap(&mamba, 1), None);
+}
