@@ -141,23 +141,21 @@ fn discretization_json(run: &DiscretizationRun, system: &DiagSystem) -> String {
     )
 }
 
-#[component]
-pub fn DiscretizationPanel() -> impl IntoView {
-    let input = expect_context::<SharedInput>();
-    let SsmState {
-        disc_source: source,
-        disc_system: preset,
-        delta,
-        ..
-    } = expect_context::<SsmState>();
-    if let Some(url) = crate::ui::url_state::url_state() {
-        url.bind_choice(
-            "disc-source",
-            source,
-            strings(&["sentence", "step", "sine"]),
-        );
-        url.bind_choice("disc-system", preset, strings(&["real", "oscillating"]));
-    }
+/// The memos of the panel, computed from its controls.
+pub struct DiscretizationMemos {
+    pub system: Memo<DiagSystem>,
+    pub run: Memo<Result<DiscretizationRun, String>>,
+    pub trajectory: Memo<Option<Plot>>,
+    pub sweep: Memo<Option<Plot>>,
+}
+
+/// Builds the panel's memos from its controls (in the state) and the sentence.
+fn discretization_memos(
+    input: SharedInput,
+    source: RwSignal<String>,
+    preset: RwSignal<String>,
+    delta: RwSignal<f64>,
+) -> DiscretizationMemos {
     let system = Memo::new(move |_| match preset.get().as_str() {
         "oscillating" => DiagSystem::oscillating(),
         _ => DiagSystem::real_pair(),
@@ -214,6 +212,37 @@ pub fn DiscretizationPanel() -> impl IntoView {
                 .map(|r| sweep_plot(r, delta, threshold, lang))
         })
     });
+    DiscretizationMemos {
+        system,
+        run,
+        trajectory,
+        sweep,
+    }
+}
+
+#[component]
+pub fn DiscretizationPanel() -> impl IntoView {
+    let input = expect_context::<SharedInput>();
+    let SsmState {
+        disc_source: source,
+        disc_system: preset,
+        delta,
+        ..
+    } = expect_context::<SsmState>();
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_choice(
+            "disc-source",
+            source,
+            strings(&["sentence", "step", "sine"]),
+        );
+        url.bind_choice("disc-system", preset, strings(&["real", "oscillating"]));
+    }
+    let DiscretizationMemos {
+        system,
+        run,
+        trajectory,
+        sweep,
+    } = discretization_memos(input, source, preset, delta);
     let (canvas_a, canvas_b) = (NodeRef::new(), NodeRef::new());
     chart_effect(canvas_a, trajectory);
     chart_effect(canvas_b, sweep);

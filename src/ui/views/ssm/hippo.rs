@@ -156,25 +156,26 @@ fn n_sweep_plot(errors: &[(usize, f64)], current: usize, lang: Lang) -> Plot {
     }
 }
 
-#[component]
-pub fn HippoPanel() -> impl IntoView {
-    let input = expect_context::<SharedInput>();
-    let SsmState {
-        hippo_source: source,
-        hippo_measure: kind,
-        hippo_n: n,
-        window,
-        hippo_step: step,
-        ..
-    } = expect_context::<SsmState>();
-    if let Some(url) = crate::ui::url_state::url_state() {
-        url.bind_choice(
-            "hippo-source",
-            source,
-            strings(&["sentence", "walk", "smooth"]),
-        );
-        url.bind_choice("hippo-measure", kind, strings(&["legs", "legt"]));
-    }
+/// The memos of the panel, computed from its controls.
+pub struct HippoMemos {
+    pub signal: Memo<Vec<f64>>,
+    pub size: Memo<usize>,
+    pub time: Memo<usize>,
+    pub recon: Memo<Result<Reconstruction, String>>,
+    pub sweep: Memo<Vec<(usize, f64)>>,
+    pub plot: Memo<Option<Plot>>,
+    pub n_plot: Memo<Option<Plot>>,
+}
+
+/// Builds the panel's memos from its controls (in the state) and the sentence.
+fn hippo_memos(
+    input: SharedInput,
+    source: RwSignal<String>,
+    kind: RwSignal<String>,
+    n: RwSignal<f64>,
+    window: RwSignal<f64>,
+    step: RwSignal<usize>,
+) -> HippoMemos {
     let signal = Memo::new(move |_| match source.get().as_str() {
         "walk" => {
             let len = input.tokens.with(|t| t.len().max(4)) * SAMPLES_PER_TOKEN;
@@ -259,6 +260,45 @@ pub fn HippoPanel() -> impl IntoView {
         let (current, lang) = (size.get(), lang());
         sweep.with(|e| (!e.is_empty()).then(|| n_sweep_plot(e, current, lang)))
     });
+    HippoMemos {
+        signal,
+        size,
+        time,
+        recon,
+        sweep,
+        plot,
+        n_plot,
+    }
+}
+
+#[component]
+pub fn HippoPanel() -> impl IntoView {
+    let input = expect_context::<SharedInput>();
+    let SsmState {
+        hippo_source: source,
+        hippo_measure: kind,
+        hippo_n: n,
+        window,
+        hippo_step: step,
+        ..
+    } = expect_context::<SsmState>();
+    if let Some(url) = crate::ui::url_state::url_state() {
+        url.bind_choice(
+            "hippo-source",
+            source,
+            strings(&["sentence", "walk", "smooth"]),
+        );
+        url.bind_choice("hippo-measure", kind, strings(&["legs", "legt"]));
+    }
+    let HippoMemos {
+        signal,
+        size,
+        time,
+        recon,
+        sweep,
+        plot,
+        n_plot,
+    } = hippo_memos(input, source, kind, n, window, step);
     let (canvas_a, canvas_b) = (NodeRef::new(), NodeRef::new());
     chart_effect(canvas_a, plot);
     chart_effect(canvas_b, n_plot);
