@@ -297,9 +297,11 @@ fn LanguageAndTheme() -> impl IntoView {
                             theme.choose(choice);
                         }
                     }>
-                    <option value="system">{t("system", "del sistema")}</option>
-                    <option value="light">{t("light", "claro")}</option>
-                    <option value="dark">{t("dark", "oscuro")}</option>
+                    // Each option says whether it is chosen: the select's own value is set
+                    // before its options exist, so a remembered choice would not show.
+                    <option value="system" prop:selected=move || theme.choice.get() == ThemeChoice::System>{t("system", "del sistema")}</option>
+                    <option value="light" prop:selected=move || theme.choice.get() == ThemeChoice::Light>{t("light", "claro")}</option>
+                    <option value="dark" prop:selected=move || theme.choice.get() == ThemeChoice::Dark>{t("dark", "oscuro")}</option>
                 </select>
             </label>
         </div>
