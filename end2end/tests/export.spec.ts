@@ -58,7 +58,7 @@ async function readCard(page: Page, text: string) {
   return page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     const root = doc.documentElement;
-    const texts = (cls: string) => [...root.querySelectorAll(`:scope > text.${cls}`)].map((t) => t.textContent ?? '');
+    const texts = (cls: string) => [...root.querySelectorAll(`:scope > g > text.${cls}`)].map((t) => t.textContent ?? '');
     return {
       error: doc.getElementsByTagName('parsererror').length,
       root: root.nodeName,
@@ -90,7 +90,7 @@ test('Flow: heat map and diagram exported as labelled cards (PNG, SVG), the CSV 
   const png = await downloadNamed(page, 'export-png-influence-heatmap');
   expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_MAGIC);
   expect(png.bytes.readUInt32BE(16)).toBeGreaterThanOrEqual(960);
-  expect(png.name).toMatch(/^seqmix-flow-influence-heatmap-.*transformer.*-seed\d+\.png$/);
+  expect(png.name).toMatch(/^seqmix-flow-influence-heatmap-.*transformer.*-seed\d+.*\.png$/);
   mkdirSync('screenshots', { recursive: true });
   writeFileSync('screenshots/export-heatmap.png', png.bytes);
 

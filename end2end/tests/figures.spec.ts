@@ -128,7 +128,7 @@ test('present mode: one figure at a time, moved through by keyboard, the animati
   expect(box.width).toBeGreaterThan(640);
   expect(box.y).toBeGreaterThanOrEqual(0);
   expect(box.y + box.height).toBeLessThanOrEqual(720 + 1);
-  await app.screenshot('present-ssm-1');
+  await page.screenshot({ path: 'screenshots/present-ssm-1.png' });
   await page.keyboard.press('PageDown');
   await expect(position).toHaveText(`Figure 2 / ${total}`);
   expect(await current.evaluate((e) => e.outerHTML.slice(0, 200))).not.toBe(first);

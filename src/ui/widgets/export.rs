@@ -499,23 +499,24 @@ fn slug(text: &str) -> String {
 /// `seqmix-<view>-<figure>-<settings>-seed<seed>.<ext>`, at most about 120 characters.
 fn file_name(view: &str, figure: &str, s: &Settings, ext: &str) -> String {
     let mut name = format!("seqmix-{}-{}", slug(view), slug(figure));
-    let mut extra: Vec<String> = s
-        .pairs
-        .iter()
-        .map(|(k, v)| {
-            let key = k.rsplit('.').next().unwrap_or(k);
-            // A word is its own label ("rnn"); a number needs its key ("layers3").
-            if v.parse::<f64>().is_ok() {
-                slug(&format!("{key}{v}"))
-            } else {
-                slug(v)
-            }
-        })
+    // Words first ("transformer", "blelloch"), then the seed, then numbers ("layers3").
+    let (mut words, mut numbers) = (Vec::new(), Vec::new());
+    for (k, v) in &s.pairs {
+        let key = k.rsplit('.').next().unwrap_or(k);
+        if v.parse::<f64>().is_ok() {
+            numbers.push(slug(&format!("{key}{v}")));
+        } else {
+            words.push(slug(v));
+        }
+    }
+    if !s.seed.is_empty() {
+        words.push(format!("seed{}", slug(&s.seed)));
+    }
+    let extra: Vec<String> = words
+        .into_iter()
+        .chain(numbers)
         .filter(|p| !p.is_empty())
         .collect();
-    if !s.seed.is_empty() {
-        extra.push(format!("seed{}", slug(&s.seed)));
-    }
     for part in extra {
         if name.len() + part.len() > 110 {
             break;

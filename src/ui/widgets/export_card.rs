@@ -191,12 +191,13 @@ pub fn compose(spec: &CardSpec, body: &Body) -> Card {
             xml(&spec.drawn_legend.join("; "))
         );
     }
+    // Colours as attributes on a group, not a <style> element: the page's CSP (style-src 'self')
+    // also governs the card when it is rasterised from a blob: URL.
     let _ = write!(
         svg,
-        r#"<style>text{{fill:{fg}}}.legend,.tick{{font-size:{LABEL_SIZE}px}}.caption{{fill:{muted};font-size:{CAPTION_SIZE}px}}</style><rect width="100%" height="100%" fill="{bg}"/>"#,
-        fg = xml(&spec.foreground),
-        muted = xml(&spec.muted),
-        bg = xml(&spec.background),
+        r#"<rect width="100%" height="100%" fill="{}"/><g fill="{}" font-size="{LABEL_SIZE}">"#,
+        xml(&spec.background),
+        xml(&spec.foreground),
     );
     for (k, line) in title.iter().enumerate() {
         let _ = write!(
@@ -236,12 +237,13 @@ pub fn compose(spec: &CardSpec, body: &Body) -> Card {
     for (k, line) in caption.iter().enumerate() {
         let _ = write!(
             svg,
-            r#"<text x="{PAD}" y="{:.1}" class="caption">{}</text>"#,
+            r#"<text x="{PAD}" y="{:.1}" class="caption" fill="{}" font-size="{CAPTION_SIZE}">{}</text>"#,
             caption_top + CAPTION_SIZE + k as f64 * CAPTION_SIZE * 1.4,
+            xml(&spec.muted),
             xml(line)
         );
     }
-    svg.push_str("</svg>");
+    svg.push_str("</g></svg>");
     Card { svg, width, height }
 }
 

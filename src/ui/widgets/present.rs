@@ -35,39 +35,42 @@ fn release(block: &Element, style: Option<String>) {
     };
 }
 
+/// The inline style of an HTML or SVG element.
+fn style_of(el: &Element) -> Option<web_sys::CssStyleDeclaration> {
+    el.dyn_ref::<web_sys::HtmlElement>()
+        .map(|e| e.style())
+        .or_else(|| el.dyn_ref::<web_sys::SvgElement>().map(|e| e.style()))
+}
+
 /// Lifts `block` over the page, enlarged to fill the window; returns its `style` attribute
-/// from before. Its width (and a diagram's height) is fixed at the size it had in the page,
-/// so its inside lays out as it did, then `zoom` scales the whole.
+/// from before. A `<figure>` keeps the width it had in the page (so its inside lays out as it
+/// did) and is scaled with `zoom`; a lone diagram or canvas is given its enlarged size (Chromium
+/// does not paint an `<svg>` root under `zoom`; the viewBox / the bitmap scale with the box).
 fn lift(block: &Element) -> Option<String> {
     let before = block.get_attribute("style");
+    let style = style_of(block)?;
     let rect = block.get_bounding_client_rect();
     let window = window();
     let size = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     let (w, h) = (size(window.inner_width()), size(window.inner_height()));
-    if let Some(el) = block.dyn_ref::<web_sys::HtmlElement>() {
-        let style = el.style();
-        let _ = style.set_property("width", &format!("{:.1}px", rect.width()));
-        if block.tag_name() != "FIGURE" {
-            let _ = style.set_property("height", &format!("{:.1}px", rect.height()));
-        }
-    } else if let Some(el) = block.dyn_ref::<web_sys::SvgElement>() {
-        let style = el.style();
-        let _ = style.set_property("width", &format!("{:.1}px", rect.width()));
-        let _ = style.set_property("height", &format!("{:.1}px", rect.height()));
+    let px = |v: f64| format!("{v:.1}px");
+    let figure = block.tag_name() == "FIGURE";
+    let _ = style.set_property("width", &px(rect.width()));
+    if !figure {
+        let _ = style.set_property("height", &px(rect.height()));
     }
     let _ = block.class_list().add_1("present-current");
     // The lifted block may lay out taller than in the page (e.g. a wider caption): measured again.
     let lifted = block.get_bounding_client_rect();
     if lifted.width() > 0.0 && lifted.height() > 0.0 {
-        let zoom = ((w - 32.0) / lifted.width())
+        let zoom = ((w - 48.0) / lifted.width())
             .min((h - 2.0 * BAR) / lifted.height())
             .clamp(1.0, MAX_ZOOM);
-        let style = block
-            .dyn_ref::<web_sys::HtmlElement>()
-            .map(|e| e.style())
-            .or_else(|| block.dyn_ref::<web_sys::SvgElement>().map(|e| e.style()));
-        if let Some(style) = style {
+        if figure {
             let _ = style.set_property("zoom", &format!("{zoom:.3}"));
+        } else {
+            let _ = style.set_property("width", &px(rect.width() * zoom));
+            let _ = style.set_property("height", &px(rect.height() * zoom));
         }
     }
     before
