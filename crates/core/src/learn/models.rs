@@ -629,12 +629,11 @@ impl Trainable {
     pub fn layer_params(&self, l: usize) -> CoreResult<ModelParams> {
         let start = HEAD_LEAVES + l * self.per_layer;
         let end = start + self.per_layer;
-        let leaves = self.leaves.get(start..end).ok_or_else(|| {
-            CoreError::Invalid(format!(
-                "the model has {} blocks, not {}",
-                self.layers,
-                l + 1
-            ))
+        let leaves = self.leaves.get(start..end).ok_or(CoreError::OutOfRange {
+            param: "block",
+            value: l as f64,
+            min: 0.0,
+            max: self.layers.saturating_sub(1) as f64,
         })?;
         params_from_leaves(&self.config, self.d_model, leaves)
     }

@@ -108,8 +108,8 @@ fn PresetSelect() -> impl IntoView {
                 format!("{} d = {}, {} {}", family_name(f, lang()), m.d_model, m.layers, lang().pick("block(s)", "bloque(s)"))
             }).collect::<Vec<_>>().join(" · ");
             match lang() {
-                Lang::En => format!("This experiment fixes the task (length {}), the models ({sizes}), {} steps of Adam with step size {} for every family; the task, size and steps below are its own.", p.task.len(), p.steps, p.lr),
-                Lang::Es => format!("Este experimento fija la tarea (longitud {}), los modelos ({sizes}), {} pasos de Adam con paso {} para todas las familias; la tarea, el tamaño y los pasos de abajo son los suyos.", p.task.len(), p.steps, p.lr),
+                Lang::En => format!("This experiment fixes the task (length {}), the models ({sizes}), {} steps of Adam with step size {} for every family; the task, size and steps below are its own.", p.task.seq_len(), p.steps, p.lr),
+                Lang::Es => format!("Este experimento fija la tarea (longitud {}), los modelos ({sizes}), {} pasos de Adam con paso {} para todas las familias; la tarea, el tamaño y los pasos de abajo son los suyos.", p.task.seq_len(), p.steps, p.lr),
             }
         })}</p>
     }

@@ -26,7 +26,7 @@ use crate::ui::i18n::{family_name, lang, t, tr, Lang};
 use crate::ui::palette::family_css;
 use crate::ui::trained::TrainedModel;
 use crate::ui::url_state::url_state;
-use crate::ui::widgets::heatmap::Heatmap;
+use crate::ui::widgets::heatmap::{HeatScale, Heatmap};
 
 use super::runner::SHOWN_EXAMPLE;
 
@@ -220,9 +220,9 @@ fn column(
             <p class="caption" data-testid=format!("selection-ratio-{}", family.id())>{ratio_line}</p>
             <Heatmap values=Signal::stored(attention) row_labels=Signal::stored(labels.clone())
                 test_id=if family == Family::Mamba { "selection-attention-mamba" } else { "selection-attention-s4d" }
-                caption=tr("Hidden attention ‖α[:, i, j]‖ without the D skip: Δ, B, C held at this input (log colour scale).",
-                    "Atención oculta ‖α[:, i, j]‖ sin el salto D: Δ, B, C fijos en esta entrada (escala de color logarítmica).")
-                log=true />
+                caption=Signal::derive(move || tr("Hidden attention ‖α[:, i, j]‖ without the D skip: Δ, B, C held at this input (log colour scale).",
+                    "Atención oculta ‖α[:, i, j]‖ sin el salto D: Δ, B, C fijos en esta entrada (escala de color logarítmica).").now())
+                scale=HeatScale::Log />
             <p class="caption">{lang.pick("Fading: influence of the token k back on the last output (log scale over six decades, k = 0 at the left).", "Desvanecimiento: influencia del token k posiciones atrás sobre la última salida (escala logarítmica de seis décadas, k = 0 a la izquierda).")}</p>
             {fading_line(&data)}
         </div>
@@ -340,6 +340,8 @@ mod tests {
         let tr = &run.trace;
         let (l, di) = tr.delta.dim();
         let n = tr.a.ncols();
+        // Index loops: the test writes α's defining sum (Ali et al. 2024) term by term.
+        #[allow(clippy::needless_range_loop)]
         for i in 0..l {
             for j in 0..=i {
                 let mut sq = 0.0f64;

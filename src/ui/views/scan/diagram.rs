@@ -123,8 +123,7 @@ pub fn tree_markup(tree: &[Picture], step: usize, algorithm: Algorithm, lang: La
         }
     }
     // Arrows of every level that has run: the lit one in full, the earlier ones faint.
-    for level in 1..=step {
-        let p = &tree[level];
+    for (level, p) in tree.iter().enumerate().take(step + 1).skip(1) {
         let lit = level == step;
         let (y1, y2) = (
             lay.y(level - 1) + lay.node_h,
