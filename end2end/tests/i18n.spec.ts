@@ -28,12 +28,12 @@ const views: Record<string, ViewText> = {
   flow: {
     spanish: [
       'Flujo: quién ve a quién, y tras cuántos pasos', 'comparar dos modelos', 'ancho del embedding d_model',
-      'valores por defecto', 'ajustes predefinidos', 'escala de color logarítmica', 'Cómo leerlo',
+      'valores por defecto', 'ajustes predefinidos', 'escala de color', 'Cómo leerlo',
       'pasos secuenciales', 'reproducir', 'velocidad', 'capas', 'paso 0: solo los tokens',
     ],
     english: [
       'who sees whom', 'compare two models', 'embedding width', 'reset to defaults', 'presets:',
-      'log colour scale', 'Token embeddings', 'How to read this', 'sequential steps', 'exact influence',
+      'colour scale', 'Token embeddings', 'How to read this', 'sequential steps', 'exact influence',
       'computing columns', 'layers', 'speed', 'play', 'only the token', 'shallow', 'deep', 'dilated',
     ],
   },
@@ -66,12 +66,12 @@ const views: Record<string, ViewText> = {
     spanish: [
       'Coste: lo que paga cada modelo cuando crece la secuencia', 'Contado (teoría)', 'Magnitud',
       'multiplicaciones-sumas por pasada hacia delante', 'Medido en este navegador', 'Medir', 'Cancelar',
-      'Descargar CSV', 'Aún no se ha ejecutado.', 'exponente esperado', 'RNN lineal',
+      'Descargar CSV', 'Aún no se ha ejecutado.', 'pendiente contada', 'RNN lineal',
     ],
     english: [
       'What each model costs', 'Counted (theory)', 'Quantity', 'multiply-adds per forward pass', 'How to read this',
       'Measured in this browser', 'Run measurement', 'Download CSV', 'Not run yet', 'form timed',
-      'expected exponent', 'fitted exponent', 'needs two points', 'causal convolution', 'largest n', 'Linear RNN',
+      'counted slope', 'fitted exponent', 'needs two points', 'causal convolution', 'largest n', 'Linear RNN',
     ],
   },
   ssm: {
@@ -202,7 +202,7 @@ test('learn: a short run in Spanish gives Spanish results, and Flow and the head
   await expect(page.getByTestId('learn-eval-mamba')).toHaveText(/^\d+% \(pérdida \d+\.\d{3}\)$/);
   // Delayed copy does not test the selective-copying claim; it does test Repeat After Me.
   await expect(page.getByTestId('learn-verdict-0')).toHaveText(
-    'Estas ejecuciones no lo ponen a prueba: entrena Mamba y S4D (o la RNN lineal) en la copia selectiva.',
+    'Estas ejecuciones no lo ponen a prueba: entrena Mamba y un modelo invariante en el tiempo (la CNN, S4D o la RNN lineal) en la copia selectiva.',
   );
   await expect(page.getByTestId('learn-verdict-1')).toContainText(
     /^(Estas ejecuciones lo confirman|Estas ejecuciones no lo muestran|No concluyente)/,

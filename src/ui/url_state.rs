@@ -55,6 +55,10 @@ pub struct UrlState {
     initial: StoredValue<Vec<(String, String)>>,
     /// Keys of `initial` some widget has read.
     consumed: StoredValue<HashSet<String>>,
+    /// The text of every key as it was before any link or preset was applied to it: the
+    /// default. View state outlives the view's widgets (a tab switch keeps it), so "reset" and
+    /// presets rebuild a view from these instead of from freshly created signals.
+    defaults: StoredValue<std::collections::HashMap<String, String>>,
     /// The current value of every mounted widget, in registration order.
     live: RwSignal<Vec<(String, String)>>,
     /// Messages about values that were ignored or clamped.
@@ -298,6 +302,7 @@ impl UrlState {
         UrlState {
             initial: StoredValue::new(parse_query(query)),
             consumed: StoredValue::new(HashSet::new()),
+            defaults: StoredValue::new(std::collections::HashMap::new()),
             live: RwSignal::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
             view: StoredValue::new(""),
@@ -328,6 +333,25 @@ impl UrlState {
     /// nothing (their defaults) when empty.
     pub fn replace_initial(&self, pairs: Vec<(String, String)>) {
         self.initial.set_value(pairs);
+    }
+
+    /// The pairs that rebuild view `view` from its defaults with `preset` on top: every key of
+    /// the view ever bound, at its default, then the preset's pairs (read last, so they win).
+    pub fn defaults_with(
+        &self,
+        view: &str,
+        preset: Vec<(String, String)>,
+    ) -> Vec<(String, String)> {
+        let prefix = format!("{view}.");
+        let mut pairs: Vec<(String, String)> = self.defaults.with_value(|d| {
+            d.iter()
+                .filter(|(k, _)| k.starts_with(&prefix))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        });
+        pairs.sort();
+        pairs.extend(preset);
+        pairs
     }
 
     /// The value the page was opened with for `key` (the last one if repeated).
@@ -395,6 +419,12 @@ impl UrlState {
                 .map(|i| format!("{base}~{i}"))
                 .find(|k| !taken(k))
                 .unwrap_or(base);
+        }
+        if !self.defaults.with_value(|d| d.contains_key(&key)) {
+            let default = untrack(&read).unwrap_or_default();
+            self.defaults.update_value(|d| {
+                d.insert(key.clone(), default);
+            });
         }
         if let Some(raw) = self.initial(&key) {
             self.consumed.update_value(|c| {

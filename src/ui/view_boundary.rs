@@ -136,8 +136,9 @@ pub fn ViewBoundary(
                 }
                 let url = use_context::<UrlState>();
                 let preset = rebuild.pending.try_update_value(Option::take).flatten();
+                // The view's state lives above it, so the rebuild reads every key's default too.
                 if let (Some(url), Some(pairs)) = (url, preset.as_ref()) {
-                    url.replace_initial(pairs.clone());
+                    url.replace_initial(url.defaults_with(id, pairs.clone()));
                 }
                 let built = render(id);
                 // Effects run once the view is on the page, when every widget of it (also those
