@@ -360,12 +360,23 @@ mod tests {
         };
         assert_eq!(o.to_link(), "linear-rnn.selective-copy.16.42.291of1000");
         assert_eq!(TrainedOrigin::from_link(&o.to_link()), Ok(o));
-        let p = TrainedOrigin::from_link("mamba.selective-copying.32.7.100of2000").unwrap();
+        // A preset's link carries the preset's own task size (64 noise positions today).
+        let knob = crate::core::learn::presets::preset("selective-copying")
+            .expect("the preset exists")
+            .task
+            .knob;
+        let link = format!("mamba.selective-copying.{knob}.7.100of2000");
+        let p = TrainedOrigin::from_link(&link).unwrap();
         assert_eq!(
             (p.preset, p.task, p.knob),
-            (Some("selective-copying"), Task::SelectiveCopy, 32)
+            (Some("selective-copying"), Task::SelectiveCopy, knob)
         );
-        assert_eq!(p.to_link(), "mamba.selective-copying.32.7.100of2000");
+        assert_eq!(p.to_link(), link);
+        assert!(TrainedOrigin::from_link(&format!(
+            "mamba.selective-copying.{}.7.100of2000",
+            knob + 1
+        ))
+        .is_err());
         for bad in [
             "",
             "mamba.selective-copy.16.42",
