@@ -16,21 +16,25 @@ pub fn display_number(value: f32) -> String {
     }
 }
 
+/// Values as a JSON array (`null` for non-finite ones, which JSON cannot hold), for the data
+/// attributes tests read.
+pub fn json_list(values: &[f32]) -> String {
+    let cells: Vec<String> = values
+        .iter()
+        .map(|v| {
+            if v.is_finite() {
+                format!("{v}")
+            } else {
+                "null".to_string()
+            }
+        })
+        .collect();
+    format!("[{}]", cells.join(","))
+}
+
 /// A matrix as JSON (`null` for non-finite entries, which JSON cannot hold).
 pub fn matrix_json(rows: &[Vec<f32>]) -> String {
-    let row_json = |row: &Vec<f32>| {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|v| {
-                if v.is_finite() {
-                    format!("{v}")
-                } else {
-                    "null".to_string()
-                }
-            })
-            .collect();
-        format!("[{}]", cells.join(","))
-    };
+    let row_json = |row: &Vec<f32>| json_list(row);
     format!(
         "[{}]",
         rows.iter().map(row_json).collect::<Vec<_>>().join(",")

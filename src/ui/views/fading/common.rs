@@ -13,19 +13,7 @@ use crate::ui::widgets::format::display_number;
 const MIN_FLOOR: f32 = 1e-8;
 
 /// `[v0,v1,…]` with `null` for non-finite values (a data attribute tests read).
-pub fn f32_list(values: &[f32]) -> String {
-    let cells: Vec<String> = values
-        .iter()
-        .map(|v| {
-            if v.is_finite() {
-                format!("{v}")
-            } else {
-                "null".to_string()
-            }
-        })
-        .collect();
-    format!("[{}]", cells.join(","))
-}
+pub use crate::ui::widgets::format::json_list as f32_list;
 
 /// `{"label":[…],…}` of a chart's curves.
 pub fn curves_json(chart: &FadingChart) -> String {

@@ -39,19 +39,7 @@ pub const ENTRY: ViewEntry = ViewEntry {
 };
 
 /// Values as a JSON array (`null` for non-finite ones), for test attributes.
-pub(crate) fn json(values: &[f32]) -> String {
-    let cells: Vec<String> = values
-        .iter()
-        .map(|v| {
-            if v.is_finite() {
-                format!("{v}")
-            } else {
-                "null".to_string()
-            }
-        })
-        .collect();
-    format!("[{}]", cells.join(","))
-}
+pub(crate) use crate::ui::widgets::format::json_list as json;
 
 /// Mirrors the controls that are not sliders in the link (sliders bind themselves).
 fn bind_link(s: ScanState) {
