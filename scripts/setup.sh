@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step prints the seconds since the command started, so a run's log shows where the time went.
+step() { printf '\n==> %s  [%ss]\n' "$*" "$SECONDS"; }
 # `cargo install` puts binaries in $CARGO_HOME/bin (by default ~/.cargo/bin): that folder must be on PATH
 # even when CARGO_HOME points elsewhere (e.g. an empty one, to check what a fresh machine sees).
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
