@@ -33,8 +33,17 @@ test('default state: six measured curves, closed forms, read-outs and a drawn ch
   const tokens = Number((await page.getByTestId('token-count').textContent())!.split(' ')[0]);
   const chart = page.getByTestId('fading-chart');
   await expect(chart).toHaveAttribute('data-i', String(tokens - 1)); // default: the last output
+  // The curves are computed in slices after the view appears: wait until every family's is in.
+  const families = ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba'];
+  await expect
+    .poll(async () => {
+      const c = await json<Curves>(page, 'fading-chart', 'data-curves');
+      return families.filter((id) => c[id]?.length === tokens);
+    })
+    .toEqual(families);
+  await expect(chart).toHaveAttribute('data-computing', '0');
   const curves = await json<Curves>(page, 'fading-chart', 'data-curves');
-  for (const id of ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba']) {
+  for (const id of families) {
     expect(curves[id], id).toHaveLength(tokens);
     await expect(page.getByTestId(`memory-${id}-half`)).not.toHaveText('');
   }

@@ -18,7 +18,10 @@ test('a run keeps training while another view is open; results and settings surv
   await app.open();
   await app.show('learn');
   await page.getByTestId('learn-task').selectOption('delayed-copy');
-  await page.getByTestId('learn-steps').selectOption('250');
+  // 2000 steps: long enough to still be running after the visits below on a fast machine (one
+  // 2-core machine trained this pair at ≈ 85 steps/s, so 250 steps had finished before Pause was
+  // pressed), short enough to finish well inside the timeout on a slow one.
+  await page.getByTestId('learn-steps').selectOption('2000');
   await only(page, ['cnn', 'rnn']);
   await page.getByTestId('learn-train').click();
   await expect.poll(() => steps(page), { timeout: 20_000 }).toBeGreaterThan(2);
@@ -33,10 +36,11 @@ test('a run keeps training while another view is open; results and settings surv
   // It has progressed meanwhile (read at once, before the view could train on its own).
   expect(await steps(page)).toBeGreaterThan(before + 5);
   await expect(page.getByTestId('learn-task')).toHaveValue('delayed-copy');
-  await expect(page.getByTestId('learn-steps')).toHaveValue('250');
+  await expect(page.getByTestId('learn-steps')).toHaveValue('2000');
   await expect(page.getByTestId('learn-family-mamba')).not.toBeChecked();
 
   // Paused: it stays where it was while away.
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('learn-pause').click();
   await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'paused');
   const paused = await steps(page);
