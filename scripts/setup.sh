@@ -39,13 +39,15 @@ else
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-step "Chromium and ChromeDriver (Debian packages)"
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+step "Chromium, ChromeDriver and the DejaVu fonts (Debian packages)"
+# The fonts: the charts' sans-serif text must not depend on what else happens to be installed
+# (a base image may have DejaVu, a minimal one only what Chromium pulls in).
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/truetype/dejavu ]; then
   echo "already installed"
 else
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update
-  $SUDO apt-get install -y chromium chromium-driver
+  $SUDO apt-get install -y chromium chromium-driver fonts-dejavu-core
 fi
 
 step "npm packages of end2end/ (Playwright, binaryen's wasm-opt)"
