@@ -118,6 +118,9 @@ test('screenshots: Scan at n = 8 and 64, the tanh counter-example, Cost, SSM', a
   await app.screenshot('scan-n8');
   await page.getByTestId('view-scan').getByRole('heading', { name: /tanh/ }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'screenshots/scan-tanh.png' });
+  const noTour = page.getByText('no, thanks');
+  if (await noTour.isVisible()) await noTour.click();
+  await page.locator('.scan-tanh-svg').screenshot({ path: 'screenshots/scan-tanh-chart.png' });
   // At the defaults the tanh counter-example is off visibly: the gap between the true
   // recurrence and the scanned imitation, recomputed here from the demo's own inputs, is more
   // than a tenth of the curve's range [−1, 1], and the figure shows the same numbers.
