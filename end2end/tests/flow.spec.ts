@@ -133,6 +133,12 @@ test('compare mode runs two models on one step counter', async ({ app, page }) =
   await page.getByTestId('model-select-b').selectOption('transformer');
   await expect(page.getByTestId('steps-line')).toContainText('RNN needs 11 sequential steps');
   await expect(page.getByTestId('steps-line')).toContainText('Transformer needs 2 sequential steps');
+  // What a step counts, and the Cost view's depth beside it (levels of pairwise combines):
+  // the RNN L = 11; each of the 2 attention layers weighs up to 11 keys, ⌈log₂ 11⌉ = 4 levels.
+  const L = 11;
+  await expect(page.getByTestId('steps-line')).toContainText(`RNN needs ${L} sequential steps, one per token (${L} levels of pairwise combines`);
+  await expect(page.getByTestId('steps-line')).toContainText(`Transformer needs 2 sequential steps, one per layer (${2 * Math.ceil(Math.log2(L))} levels of pairwise combines`);
+  await expect(page.getByTestId('steps-note')).toContainText('A step is one row of the diagram');
   await expect(page.getByTestId('step-counter')).toContainText('/ 11');
   await expect(page.getByTestId('flow-diagram-b')).toBeVisible();
   for (let k = 0; k < 3; k++) await page.getByTestId('player-step').click();

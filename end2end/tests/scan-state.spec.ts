@@ -20,6 +20,7 @@ async function scanSnapshot(page: Page) {
     source: await page.getByTestId('scan-source').inputValue(),
     n: await page.getByTestId('slider-n').inputValue(),
     scale: await page.getByTestId('slider-tanh-scale').inputValue(),
+    tanhA: await page.getByTestId('slider-tanh-a').inputValue(),
     a: await view.getAttribute('data-a'),
     h: await view.getAttribute('data-h'),
     step: await page.getByTestId('step-counter').textContent(),
@@ -42,12 +43,14 @@ test('Scan: algorithm, n, level, edits, hovered node and tanh scale survive a to
   await page.getByTestId('player-step').click();
   await page.getByTestId('player-step').click();
   await setRange(page, 'tanh-scale', 3);
+  await setRange(page, 'tanh-a', 0.6);
   await page.locator('[data-testid="scan-svg"] .scan-node[data-row="after"]').nth(3).hover();
   const before = await scanSnapshot(page);
   expect(before.algorithm).toBe('blelloch');
   expect(before.step).toContain('2');
   expect(before.edit).toBe('0.75');
   expect(before.hover).toContain('3');
+  expect(before.tanhA).toBe('0.6');
   await visitOthers(app, 'scan');
   expect(await scanSnapshot(page)).toEqual(before);
 });
@@ -109,15 +112,38 @@ test('SSM: every panel keeps its controls and the HiPPO time', async ({ app, pag
   expect(await snap()).toEqual(before);
 });
 
-// fixme (#19 point 4, not met 2026-12-03): the tanh counter-example is off by only 0.0498 at the defaults.
-test.fixme('screenshots: Scan at n = 8 and 64, the tanh counter-example, Cost, SSM', async ({ app, page }) => {
+test('screenshots: Scan at n = 8 and 64, the tanh counter-example, Cost, SSM', async ({ app, page }) => {
   await app.open();
   await app.show('scan');
   await app.screenshot('scan-n8');
   await page.getByTestId('view-scan').getByRole('heading', { name: /tanh/ }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'screenshots/scan-tanh.png' });
-  const err = Number(await page.getByTestId('scan-tanh').getAttribute('data-max-error'));
-  expect(err).toBeGreaterThan(0.05);
+  const noTour = page.getByText('no, thanks');
+  if (await noTour.isVisible()) await noTour.click();
+  await page.locator('.scan-tanh-svg').screenshot({ path: 'screenshots/scan-tanh-chart.png' });
+  // At the defaults the tanh counter-example is off visibly: the gap between the true
+  // recurrence and the scanned imitation, recomputed here from the demo's own inputs, is more
+  // than a tenth of the curve's range [−1, 1], and the figure shows the same numbers.
+  const panel = page.getByTestId('scan-tanh');
+  const a = JSON.parse((await panel.getAttribute('data-a'))!) as number[];
+  const b = JSON.parse((await panel.getAttribute('data-b'))!) as number[];
+  expect(a).toHaveLength(8);
+  a.forEach((v) => expect(v).toBeCloseTo(0.9, 6));
+  expect(Math.max(...b.map(Math.abs))).toBeCloseTo(2, 5);
+  let h = 0;
+  const exact = a.map((at, t) => (h = Math.tanh(at * h + b[t])));
+  let nodes = a.map((at, t) => [at, b[t]]);
+  for (let off = 1; off < a.length; off *= 2) {
+    nodes = nodes.map((node, i) => (i < off ? node : [nodes[i - off][0] * node[0], node[0] * Math.tanh(nodes[i - off][1]) + node[1]]));
+  }
+  const gap = Math.max(...nodes.map((node, t) => Math.abs(Math.tanh(node[1]) - exact[t])));
+  expect(gap).toBeGreaterThan(0.2);
+  const err = Number(await panel.getAttribute('data-max-error'));
+  expect(Math.abs(err - gap)).toBeLessThan(1e-4);
+  await expect(page.getByTestId('scan-tanh-note')).toContainText('the untrained Mamba channel');
+  // Inputs are formatted (3 significant digits), never raw floats.
+  const shown = (await page.getByTestId('scan-tanh-inputs').textContent())!;
+  expect(shown).not.toMatch(/\d\.\d{5,}/);
   await page.getByTestId('scan-source').selectOption('random');
   await setRange(page, 'n', 64);
   await page.getByTestId('scan-algorithm').selectOption('blelloch');

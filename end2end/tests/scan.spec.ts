@@ -247,9 +247,13 @@ test('the tanh recurrence through the scan pattern: the measured error is shown 
   const panel = page.getByTestId('scan-tanh');
   const a = JSON.parse((await panel.getAttribute('data-a'))!) as number[];
   const b = JSON.parse((await panel.getAttribute('data-b'))!) as number[];
-  // The scan's a_t; its b_t rescaled so that the largest |b_t| is the default scale 2.
+  // The demo's own a_t = 0.9 at every step (its slider's default, not the scan's a_t);
+  // the scan's b_t rescaled so that the largest |b_t| is the default scale 2.
   const scanned = await readData(page);
-  expect(a).toEqual(scanned.a);
+  expect(a).toHaveLength(scanned.a.length);
+  a.forEach((v) => expect(v).toBeCloseTo(0.9, 6));
+  await expect(page.getByTestId('scan-tanh-inputs')).toContainText('a_t = 0.900 at every step');
+  await expect(page.getByTestId('scan-tanh-note')).toContainText('the random source');
   const ratio = Math.max(...b.map(Math.abs)) / Math.max(...scanned.b.map(Math.abs));
   b.forEach((v, t) => expect(Math.abs(v - scanned.b[t] * ratio)).toBeLessThan(1e-5));
   expect(Math.max(...b.map(Math.abs))).toBeCloseTo(2, 5);
@@ -263,7 +267,7 @@ test('the tanh recurrence through the scan pattern: the measured error is shown 
   const pseudo = nodes.map((node) => Math.tanh(node[1]));
   const maxError = Math.max(...pseudo.map((p, t) => Math.abs(p - exact[t])));
   const shown = Number(await panel.getAttribute('data-max-error'));
-  expect(maxError).toBeGreaterThan(0.05);
+  expect(maxError).toBeGreaterThan(0.2);
   expect(Math.abs(shown - maxError)).toBeLessThan(1e-4);
   await expect(panel).toContainText('off by up to');
 });

@@ -6,10 +6,17 @@
 //! is the k-th set of computations that must run one after another:
 //! CNN and transformer: one step per layer; a recurrence stepped in time: one step per token;
 //! a linear recurrence by the Hillis–Steele scan: one step per level, ⌈log₂ L⌉ in all.
+//!
+//! A step is a row of the diagram, not a unit of depth: the Cost view counts depth in levels
+//! of pairwise combines (`cost::depths`), where a layer that sums k taps or weighs n keys is
+//! ⌈log₂ k⌉ or ⌈log₂ n⌉ levels. [`combine_depth`] gives that depth for what a diagram draws,
+//! so Flow can state both.
 
 use ndarray::Array3;
 
+use super::cost;
 use super::models::ceil_log2;
+use super::models::family::ModelConfig;
 use super::scan::{self, Algorithm};
 
 /// How a linear recurrence is computed in the diagram.
@@ -178,6 +185,44 @@ pub fn transformer_diagram(attention: &[Array3<f32>], head: Option<usize>) -> Fl
         });
     }
     FlowDiagram { len, rows, steps }
+}
+
+/// What one step of a model's diagram is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepUnit {
+    /// A layer (CNN, transformer).
+    Layer,
+    /// A token (a recurrence stepped in time).
+    Token,
+    /// A level of the Hillis–Steele scan.
+    ScanLevel,
+}
+
+/// What one step of the diagram of `config` in `mode` is (the mode only matters for the
+/// linear recurrences; the tanh RNN is always stepped in time).
+pub fn step_unit(config: &ModelConfig, mode: FlowMode) -> StepUnit {
+    match config {
+        ModelConfig::Cnn(_) | ModelConfig::Transformer(_) => StepUnit::Layer,
+        ModelConfig::Rnn(_) => StepUnit::Token,
+        _ => match mode {
+            FlowMode::Sequential => StepUnit::Token,
+            FlowMode::Scan => StepUnit::ScanLevel,
+        },
+    }
+}
+
+/// The depth of what the diagram of `config` on `len` tokens in `mode` computes, in the Cost
+/// view's convention ([`cost::depths`]: levels of pairwise combines): CNN layers·⌈log₂ k⌉,
+/// transformer layers·⌈log₂ L⌉, a recurrence stepped in time L, a scan ⌈log₂ L⌉, and Mamba's
+/// width-k conv ⌈log₂ k⌉ more. The diagram steps the linear RNN and S4D in time whatever
+/// their configured algorithm, so their sequential depth here is L.
+pub fn combine_depth(config: &ModelConfig, len: usize, mode: FlowMode) -> u64 {
+    let (sequential, parallel) = cost::depths(config, len);
+    match (step_unit(config, mode), config) {
+        (StepUnit::ScanLevel, _) => parallel,
+        (StepUnit::Token, ModelConfig::LinearRnn(_) | ModelConfig::S4d(_)) => len.max(1) as u64,
+        _ => sequential,
+    }
 }
 
 /// A recurrence stepped in time: h_t reads x_t and h_{t−1}; one step per token.
@@ -387,5 +432,39 @@ mod tests {
         assert!(d.reach(2, 6)[1][5]);
         // The scan keeps ⌈log₂ L⌉ levels.
         assert_eq!(with_conv_edges(scan_diagram(8), 4).steps.len(), 3);
+    }
+
+    /// Flow's steps and Cost's depth, from formulas written here: a layer of a CNN with kernel
+    /// k is ⌈log₂ k⌉ levels, a transformer layer ⌈log₂ L⌉; a recurrence stepped in time L
+    /// (Mamba ⌈log₂ 4⌉ = 2 more for its conv), a scan ⌈log₂ L⌉ = its diagram's step count.
+    #[test]
+    fn combine_depth_follows_the_cost_convention() {
+        use crate::models::family::Family;
+        let log2 = |n: usize| (n as f64).log2().ceil() as u64;
+        for len in [1usize, 2, 5, 11, 16, 33] {
+            for family in Family::ALL {
+                let config = ModelConfig::default_for(family);
+                for mode in [FlowMode::Sequential, FlowMode::Scan] {
+                    let got = combine_depth(&config, len, mode);
+                    let scanned = family.is_linear_recurrence() && mode == FlowMode::Scan;
+                    let n = len as u64;
+                    let want = match &config {
+                        ModelConfig::Cnn(c) => c.layers as u64 * log2(c.kernel).max(1),
+                        ModelConfig::Transformer(c) => c.layers as u64 * log2(len).max(1),
+                        ModelConfig::Rnn(_) => n,
+                        ModelConfig::Mamba(c) if scanned => log2(c.d_conv) + log2(len).max(1),
+                        ModelConfig::Mamba(c) => log2(c.d_conv) + n,
+                        _ if scanned => log2(len).max(1),
+                        _ => n,
+                    };
+                    assert_eq!(got, want, "{family:?} {mode:?} L = {len}");
+                    let unit = step_unit(&config, mode);
+                    assert_eq!(unit == StepUnit::ScanLevel, scanned, "{family:?} {mode:?}");
+                    if scanned && len > 1 && family != Family::Mamba {
+                        assert_eq!(got, scan_diagram(len).steps.len() as u64);
+                    }
+                }
+            }
+        }
     }
 }

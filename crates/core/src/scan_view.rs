@@ -313,16 +313,31 @@ pub fn chart_ns() -> Vec<usize> {
 /// channel's `b_t ≈ 1e-4` would hide the failure; at 2 tanh saturates (tanh 2 ≈ 0.96).
 pub const TANH_SCALE: f32 = 2.0;
 
-/// The tanh counter-example's inputs: the same `a_t`, and `b_t` multiplied by one factor so
-/// that max |b_t| = `scale` (unchanged when every `b_t` is 0 or `scale` is not positive).
-pub fn tanh_inputs(a: &[f32], b: &[f32], scale: f32) -> (Vec<f32>, Vec<f32>) {
+/// Default of the tanh counter-example's own `a_t` (one value for every step). With the
+/// untrained Mamba channel's `a_t ≈ 0.4` each step forgets most of `h_{t−1}`, so the scan's
+/// wrong combines barely reach the output (0.055 off at n = 8 on the example sentence); at 0.9
+/// the history matters and the tree's answer is visibly wrong (0.23 off).
+pub const TANH_A: f32 = 0.9;
+
+/// Range of the tanh counter-example's `a_t` slider.
+pub const TANH_A_RANGE: (f32, f32) = (0.0, 1.0);
+
+/// The tanh counter-example's inputs: `a_t = a` at every step (clamped to [`TANH_A_RANGE`],
+/// 0 when not finite), and `b_t` multiplied by one factor so that max |b_t| = `scale`
+/// (unchanged when every `b_t` is 0 or `scale` is not positive).
+pub fn tanh_inputs(a: f32, b: &[f32], scale: f32) -> (Vec<f32>, Vec<f32>) {
+    let a = if a.is_finite() {
+        a.clamp(TANH_A_RANGE.0, TANH_A_RANGE.1)
+    } else {
+        0.0
+    };
     let largest = b.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     let factor = if largest > 0.0 && scale > 0.0 && largest.is_finite() {
         scale / largest
     } else {
         1.0
     };
-    (a.to_vec(), b.iter().map(|v| v * factor).collect())
+    (vec![a; b.len()], b.iter().map(|v| v * factor).collect())
 }
 
 #[cfg(test)]
@@ -497,13 +512,17 @@ mod tests {
     }
 
     #[test]
-    fn tanh_inputs_rescale_b_only() {
-        let (a, b) = tanh_inputs(&[0.4, 0.5], &[1e-4, -2e-4], 2.0);
-        assert_eq!(a, vec![0.4, 0.5]);
+    fn tanh_inputs_hold_a_and_rescale_b() {
+        let (a, b) = tanh_inputs(0.9, &[1e-4, -2e-4], 2.0);
+        assert_eq!(a, vec![0.9, 0.9]);
         assert!(
             (b[0] - 1.0).abs() < 1e-6 && (b[1] + 2.0).abs() < 1e-6,
             "{b:?}"
         );
-        assert_eq!(tanh_inputs(&[1.0], &[0.0], 2.0).1, vec![0.0]);
+        assert_eq!(tanh_inputs(1.0, &[0.0], 2.0).1, vec![0.0]);
+        // Bad values never panic: a is clamped to [0, 1], NaN gives 0.
+        assert_eq!(tanh_inputs(3.0, &[1.0], 2.0).0, vec![1.0]);
+        assert_eq!(tanh_inputs(f32::NAN, &[1.0], 2.0).0, vec![0.0]);
+        assert!(tanh_inputs(0.5, &[], 2.0).0.is_empty());
     }
 }

@@ -101,13 +101,15 @@ pub fn Theory() -> impl IntoView {
             where combining m positions (a sum, a maximum, a scan) takes ⌈log₂ m⌉ levels of pairwise combines, at least one per layer; \
             work inside one position (projections, MLP, gates) is not counted. So a CNN layer with kernel k takes ⌈log₂ k⌉ levels; \
             an attention layer ⌈log₂ n⌉ (its softmax and weighted sum run over up to n keys); a linear recurrence by a parallel scan ⌈log₂ n⌉, \
-            but n when stepped in time; a tanh RNN n whatever the algorithm. Sequential depth is the computation as this app runs it; \
+            but n when stepped in time (Mamba adds ⌈log₂ k⌉ for its width-k convolution); a tanh RNN n whatever the algorithm. \
+            Flow's steps are rows of its diagram (a layer, a token, a scan level); its steps line gives this depth beside them. Sequential depth is the computation as this app runs it; \
             parallel depth, with the best parallel algorithm.",
             "Profundidad, un mismo criterio para todos los modelos: los niveles que deben ejecutarse uno tras otro cuando todo lo independiente se ejecuta a la vez, \
             y combinar m posiciones (una suma, un máximo, un scan) cuesta ⌈log₂ m⌉ niveles de combinaciones por pares, al menos uno por capa; \
             el trabajo dentro de una posición (proyecciones, MLP, puertas) no se cuenta. Así, una capa de CNN con núcleo k necesita ⌈log₂ k⌉ niveles; \
             una capa de atención, ⌈log₂ n⌉ (su softmax y su suma ponderada recorren hasta n claves); una recurrencia lineal con un scan paralelo, ⌈log₂ n⌉, \
-            pero n si se avanza paso a paso en el tiempo; una RNN con tanh, n con cualquier algoritmo. La profundidad secuencial es el cálculo tal como lo ejecuta esta aplicación; \
+            pero n si se avanza paso a paso en el tiempo (Mamba suma ⌈log₂ k⌉ por su convolución de ancho k); una RNN con tanh, n con cualquier algoritmo. \
+            Los pasos de la vista Flujo son filas de su diagrama (una capa, un token, un nivel del scan); su línea de pasos da esta profundidad a su lado. La profundidad secuencial es el cálculo tal como lo ejecuta esta aplicación; \
             la paralela, con el mejor algoritmo paralelo.")}
         </p>
         <TheoryTable/>

@@ -55,3 +55,31 @@ pub fn metric_label(metric: Metric, lang: Lang) -> &'static str {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::models::family::ModelConfig;
+
+    /// "causal convolution, 3 layers × kernel 3" and "causal softmax attention, 2 layers": the
+    /// default configurations the Cost view times.
+    #[test]
+    fn form_timed_states_the_default_sizes() {
+        let ModelConfig::Cnn(c) = ModelConfig::default_for(Family::Cnn) else {
+            unreachable!()
+        };
+        let cnn = format!("{} layers × kernel {}", c.layers, c.kernel);
+        assert!(
+            form_timed(Family::Cnn).get(Lang::En).contains(&cnn),
+            "{cnn}"
+        );
+        let ModelConfig::Transformer(t) = ModelConfig::default_for(Family::Transformer) else {
+            unreachable!()
+        };
+        let tf = format!("{} layers", t.layers);
+        assert!(
+            form_timed(Family::Transformer).get(Lang::En).contains(&tf),
+            "{tf}"
+        );
+    }
+}

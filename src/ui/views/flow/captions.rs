@@ -1,7 +1,8 @@
 //! The words of Flow's captions, in both languages. Each sentence that states a fact about
 //! the computation has a test in `claims.rs` (listed in `docs/claims.md`, "## Flow").
 
-use crate::ui::i18n::{tr, Tr};
+use crate::core::flow::StepUnit;
+use crate::ui::i18n::{tr, Lang, Tr};
 use crate::ui::influence::InfluenceKind;
 
 /// The view's intro.
@@ -15,6 +16,36 @@ pub const INTRO: Tr = tr(
      una RNN pasa un estado a lo largo de la cadena, token a token, y una recurrencia lineal puede combinarse con un scan paralelo en ⌈log₂ L⌉ pasos. \
      Haz clic en un token para seguir su información (nodos naranjas); el mapa de calor es la influencia exacta de cada entrada sobre cada salida.",
 );
+
+/// What a step counts, against the Cost view's depth convention.
+pub const STEPS_NOTE: Tr = tr(
+    "A step is one row of the diagram: a layer (CNN, transformer), a token (a recurrence stepped in time) or a level of the parallel scan. \
+     The Cost view counts depth in levels of pairwise combines instead, where combining m positions takes ⌈log₂ m⌉ levels: \
+     a CNN layer summing k taps is ⌈log₂ k⌉ levels, an attention layer weighing L keys ⌈log₂ L⌉, a scan level one, and Mamba's width-k conv adds ⌈log₂ k⌉.",
+    "Un paso es una fila del diagrama: una capa (CNN, transformer), un token (una recurrencia paso a paso en el tiempo) o un nivel del scan paralelo. \
+     La vista Coste cuenta la profundidad en niveles de combinaciones por pares, donde combinar m posiciones lleva ⌈log₂ m⌉ niveles: \
+     una capa de CNN con un núcleo de k coeficientes suma k términos en ⌈log₂ k⌉ niveles, una capa de atención que pondera L claves, en ⌈log₂ L⌉; un nivel del scan es uno, y la convolución de ancho k de Mamba añade ⌈log₂ k⌉.",
+);
+
+/// "CNN needs 3 sequential steps, one per layer (6 levels …)": one model's part of the steps line.
+pub fn steps_phrase(name: &str, steps: usize, unit: StepUnit, depth: u64, lang: Lang) -> String {
+    let per = match (unit, lang) {
+        (StepUnit::Layer, Lang::En) => "layer",
+        (StepUnit::Layer, Lang::Es) => "uno por capa",
+        (StepUnit::Token, Lang::En) => "token",
+        (StepUnit::Token, Lang::Es) => "uno por token",
+        (StepUnit::ScanLevel, Lang::En) => "scan level",
+        (StepUnit::ScanLevel, Lang::Es) => "uno por nivel del scan",
+    };
+    match lang {
+        Lang::En => format!(
+            "{name} needs {steps} sequential steps, one per {per} ({depth} levels of pairwise combines in the Cost view's depth)"
+        ),
+        Lang::Es => format!(
+            "{name} necesita {steps} pasos secuenciales, {per} ({depth} niveles de combinaciones por pares en la profundidad de la vista Coste)"
+        ),
+    }
+}
 
 /// How to read the heat map, by what it shows.
 pub fn heat_caption(kind: InfluenceKind) -> Tr {

@@ -246,3 +246,58 @@ fn inspector_caption_large_delta_overwrites_small_delta_keeps() {
         }
     }
 }
+
+/// Steps line and its note: "{family} needs S sequential steps, one per layer / token / scan
+/// level (D levels of pairwise combines in the Cost view's depth)", at the defaults, S and D
+/// from formulas written here: a layer of a CNN with kernel k is ⌈log₂ k⌉ levels, an
+/// attention layer ⌈log₂ L⌉; a recurrence stepped in time L, Mamba ⌈log₂ d_conv⌉ more; a
+/// scan ⌈log₂ L⌉ steps and levels.
+#[test]
+fn steps_line_counts_diagram_rows_and_states_the_cost_depth() {
+    use super::captions::steps_phrase;
+    use super::model::depth_of;
+    use crate::core::flow::StepUnit;
+    use crate::ui::i18n::Lang;
+    let log2 = |n: usize| (n as f64).log2().ceil() as u64;
+    for family in Family::ALL {
+        for mode in [FlowMode::Sequential, FlowMode::Scan] {
+            let (params, _, d) = defaults(family, mode);
+            let l = d.len;
+            let scanned = family.is_linear_recurrence() && mode == FlowMode::Scan;
+            let (steps, depth, unit) = match ModelConfig::default_for(family) {
+                ModelConfig::Cnn(c) => {
+                    (c.layers, c.layers as u64 * log2(c.kernel), StepUnit::Layer)
+                }
+                ModelConfig::Transformer(c) => {
+                    (c.layers, c.layers as u64 * log2(l), StepUnit::Layer)
+                }
+                ModelConfig::Mamba(c) if scanned => (
+                    log2(l) as usize,
+                    log2(c.d_conv) + log2(l),
+                    StepUnit::ScanLevel,
+                ),
+                ModelConfig::Mamba(c) => (l, log2(c.d_conv) + l as u64, StepUnit::Token),
+                _ if scanned => (log2(l) as usize, log2(l), StepUnit::ScanLevel),
+                _ => (l, l as u64, StepUnit::Token),
+            };
+            assert_eq!(d.steps.len(), steps, "{family:?} {mode:?}: steps");
+            assert_eq!(
+                depth_of(&params, l, mode),
+                (unit, depth),
+                "{family:?} {mode:?}"
+            );
+            let line = steps_phrase("M", d.steps.len(), unit, depth, Lang::En);
+            let per = match unit {
+                StepUnit::Layer => "layer",
+                StepUnit::Token => "token",
+                StepUnit::ScanLevel => "scan level",
+            };
+            assert!(
+                line.contains(&format!(
+                    "{steps} sequential steps, one per {per} ({depth} levels of pairwise combines"
+                )),
+                "{line}"
+            );
+        }
+    }
+}

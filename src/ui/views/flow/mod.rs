@@ -42,15 +42,19 @@ pub const ENTRY: ViewEntry = ViewEntry {
     render: || view! { <FlowView/> }.into_any(),
 };
 
-/// "For L = 11: CNN needs 2 sequential steps; …".
+/// "For L = 11: CNN needs 3 sequential steps, one per layer (6 levels …); …".
 fn steps_line(state: FlowState) -> String {
     let len = state.a.labels.with(Vec::len);
     let lang = lang();
     let describe = |m: &state::PaneModel| {
-        let (name, steps) = (family_name(m.knobs.family.get(), lang), m.total_steps());
-        match lang {
-            Lang::En => format!("{name} needs {steps} sequential steps"),
-            Lang::Es => format!("{name} necesita {steps} pasos secuenciales"),
+        let name = family_name(m.knobs.family.get(), lang);
+        let steps = m.total_steps();
+        match m.depth() {
+            Some((unit, depth)) => captions::steps_phrase(name, steps, unit, depth, lang),
+            None => match lang {
+                Lang::En => format!("{name} needs {steps} sequential steps"),
+                Lang::Es => format!("{name} necesita {steps} pasos secuenciales"),
+            },
         }
     };
     let mut line = match lang {
@@ -128,6 +132,7 @@ pub fn FlowView() -> impl IntoView {
             })}
             <Player step=state.step total=total playing=state.playing link_max=MAX_TOKENS />
             <p class="steps-line" data-testid="steps-line">{move || steps_line(state)}</p>
+            <p class="flow-steps-note" data-testid="steps-note">{show(captions::STEPS_NOTE)}</p>
             <div class="flow-panes" class:compare=move || state.compare.get()>
                 <FlowPane model=state.a suffix="" />
                 <Show when=move || state.compare.get()>

@@ -2,8 +2,8 @@
 
 use ndarray::Array2;
 
-use crate::core::flow::{self, FlowDiagram, FlowMode};
-use crate::core::models::family::{ModelParams, ModelRun};
+use crate::core::flow::{self, FlowDiagram, FlowMode, StepUnit};
+use crate::core::models::family::{ModelConfig, ModelParams, ModelRun};
 use crate::ui::i18n::Lang;
 
 /// The diagram of a run: layers for CNN and transformer, a chain or a scan for recurrences.
@@ -33,6 +33,28 @@ pub fn diagram_of(
         },
         _ => recurrence,
     }
+}
+
+/// The configuration of these weights (a trained model's own, not the knobs').
+pub fn config_of(params: &ModelParams) -> ModelConfig {
+    match params {
+        ModelParams::Cnn(p) => ModelConfig::Cnn(p.config.clone()),
+        ModelParams::Transformer(p) => ModelConfig::Transformer(p.config.clone()),
+        ModelParams::Rnn(p) => ModelConfig::Rnn(p.config.clone()),
+        ModelParams::LinearRnn(p) => ModelConfig::LinearRnn(p.config.clone()),
+        ModelParams::S4d(p) => ModelConfig::S4d(p.config.clone()),
+        ModelParams::Mamba(p) => ModelConfig::Mamba(p.config.clone()),
+    }
+}
+
+/// What one step of the diagram is, and the depth of the same computation in the Cost view's
+/// convention (levels of pairwise combines), on `len` tokens.
+pub fn depth_of(params: &ModelParams, len: usize, mode: FlowMode) -> (StepUnit, u64) {
+    let config = config_of(params);
+    (
+        flow::step_unit(&config, mode),
+        flow::combine_depth(&config, len, mode),
+    )
 }
 
 /// The kernel size k from the first layer: RF₁ = 1 + (k − 1)·dil₁.

@@ -174,6 +174,18 @@ impl PaneModel {
         }
     }
 
+    /// What one step of the diagram is and the same computation's depth in the Cost view's
+    /// convention (`None` without a diagram).
+    pub fn depth(&self) -> Option<(crate::core::flow::StepUnit, u64)> {
+        let len = self.diagram.with(|d| d.as_ref().map(|d| d.len))?;
+        let mode = self.mode.get();
+        self.params.with(|p| {
+            p.as_ref()
+                .ok()
+                .map(|p| super::model::depth_of(p, len, mode))
+        })
+    }
+
     /// Sequential steps of the current diagram.
     pub fn total_steps(&self) -> usize {
         self.diagram

@@ -79,11 +79,11 @@ pub fn ScanView() -> impl IntoView {
                 {t("Each step h_t = a_t·h_{t−1} + b_t is the affine map (a_t, b_t). Two consecutive maps compose into one, \
                 and composition is associative, so the prefixes can be combined in a tree instead of a chain. \
                 Step through the levels: every arrow pair is one combine, and every combine of a level could run at the same time. \
-                Watch the counters: the parallel scans need far fewer levels (depth) but not fewer combines (work).",
+                Watch the counters: the parallel scans need fewer levels (depth), far fewer as n grows, but not fewer combines (work).",
                 "Cada paso h_t = a_t·h_{t−1} + b_t es la aplicación afín (a_t, b_t). Dos aplicaciones consecutivas se componen en una sola, \
                 y la composición es asociativa, así que los prefijos pueden combinarse en un árbol en lugar de en una cadena. \
                 Avanza nivel a nivel: cada par de flechas es una combinación, y todas las combinaciones de un nivel podrían ejecutarse a la vez. \
-                Mira los contadores: los scans paralelos necesitan muchos menos niveles (profundidad), pero no menos combinaciones (trabajo).")}
+                Mira los contadores: los scans paralelos necesitan menos niveles (profundidad), muchos menos a medida que crece n, pero no menos combinaciones (trabajo).")}
             </p>
             <controls::Controls/>
             <controls::SourceNote/>

@@ -5,7 +5,7 @@
 //!
 //! Memo graph: `base` (source, sentence, seed, language) → `inputs` (n, edits) → `run`
 //! (algorithm) → `shown` (step); `reference` (the sequential loop) → `verification`;
-//! `tanh_inputs` (tanh scale) → `tanh`, `tanh_linear`; `chart_series` (block, language).
+//! `tanh_inputs` (inputs' b_t, tanh a_t, tanh scale) → `tanh`, `tanh_linear`; `chart_series` (block, language).
 
 use leptos::prelude::*;
 
@@ -14,7 +14,7 @@ use crate::core::scan::{
 };
 use crate::core::scan_view::{
     chart_ns, cost_curve, mamba_channel, picture, random_inputs, tanh_inputs, verify, Picture,
-    Verification, MAX_N, TANH_SCALE,
+    Verification, MAX_N, TANH_A, TANH_SCALE,
 };
 use crate::ui::charts::scan::CostSeries;
 use crate::ui::i18n::{core_error, lang, Lang, Tr};
@@ -130,13 +130,15 @@ pub struct ScanState {
     pub step: RwSignal<usize>,
     /// The tanh counter-example's scale: `b_t` rescaled so that max |b_t| is this.
     pub tanh_scale: RwSignal<f64>,
+    /// The tanh counter-example's own `a_t`, one value for every step.
+    pub tanh_a: RwSignal<f64>,
     pub base: Memo<Base>,
     pub inputs: Memo<Inputs>,
     pub algorithm: Memo<Algorithm>,
     pub run: Memo<ScanRun<f32>>,
     pub reference: Memo<Vec<f32>>,
     pub verification: Memo<Verification>,
-    /// The inputs of the tanh counter-example (`inputs` with `b_t` rescaled).
+    /// The inputs of the tanh counter-example: `a_t = tanh_a`, the scanned `b_t` rescaled.
     pub tanh_inputs: Memo<(Vec<f32>, Vec<f32>)>,
     pub tanh: Memo<TanhScanComparison>,
     /// Hillis–Steele on the linear recurrence of the same inputs, against the loop.
@@ -164,6 +166,7 @@ impl ScanState {
         let edits = RwSignal::new(Edits::new());
         let step = RwSignal::new(0usize);
         let tanh_scale = RwSignal::new(f64::from(TANH_SCALE));
+        let tanh_a = RwSignal::new(f64::from(TANH_A));
         let base = Memo::new(move |_| base_inputs(input, source.get(), lang()));
         let inputs = Memo::new(move |_| {
             let wanted = (n.get().round() as usize).clamp(1, MAX_N);
@@ -177,8 +180,10 @@ impl ScanState {
         });
         let reference = Memo::new(move |_| inputs.with(|i| sequential_values(&i.a, &i.b)));
         let verification = Memo::new(move |_| run.with(|r| reference.with(|s| verify(&r.h, s))));
-        let tanh_in =
-            Memo::new(move |_| inputs.with(|i| tanh_inputs(&i.a, &i.b, tanh_scale.get() as f32)));
+        let tanh_in = Memo::new(move |_| {
+            let (a, scale) = (tanh_a.get() as f32, tanh_scale.get() as f32);
+            inputs.with(|i| tanh_inputs(a, &i.b, scale))
+        });
         let tanh = Memo::new(move |_| tanh_in.with(|(a, b)| tanh_hillis_steele(a, b)));
         let tanh_linear = Memo::new(move |_| {
             tanh_in.with(|(a, b)| {
@@ -211,6 +216,7 @@ impl ScanState {
             hover: RwSignal::new(None),
             step,
             tanh_scale,
+            tanh_a,
             base,
             inputs,
             algorithm,

@@ -1,13 +1,16 @@
 //! "Why not a tanh RNN?": the tanh recurrence pushed through the Hillis–Steele pattern as if
-//! tanh steps composed like affine ones, against the true recurrence, at a scale where tanh is
-//! clearly nonlinear.
+//! tanh steps composed like affine ones, against the true recurrence. The demo has its own
+//! inputs, stated on screen: `a_t` one value for every step (its own slider, default
+//! [`TANH_A`]), and the scan's `b_t` rescaled so that max |b_t| is the scale (default
+//! [`TANH_SCALE`]), where tanh is clearly nonlinear and the history matters.
 
 use leptos::prelude::*;
 
 use super::json;
 use super::state::ScanState;
+use super::state::Source;
 use crate::core::scan::TanhScanComparison;
-use crate::core::scan_view::TANH_SCALE;
+use crate::core::scan_view::{TANH_A, TANH_A_RANGE, TANH_SCALE};
 use crate::ui::i18n::{lang, t, tr, Lang};
 use crate::ui::widgets::format::display_number;
 use crate::ui::widgets::slider::Slider;
@@ -69,12 +72,17 @@ fn TanhFigure() -> impl IntoView {
                 ),
             };
             let hint = (c.max_abs_error < 1e-2).then_some(lang.pick(
-                "Here the error is small because the values are small, where tanh is almost linear; raise the scale to see the scan fail.",
-                "Aquí el error es pequeño porque los valores son pequeños, donde tanh es casi lineal; sube la escala para ver fallar el scan.",
+                "Here the error is small: small values keep tanh almost linear, and a small a_t forgets h_{t−1} quickly; raise the scale or a_t to see the scan fail.",
+                "Aquí el error es pequeño: con valores pequeños tanh es casi lineal, y con una a_t pequeña h_{t−1} se olvida enseguida; sube la escala o a_t para ver fallar el scan.",
             ));
+            let a_shown = a.first().map_or_else(|| "–".to_string(), |v| display_number(*v));
+            let a_line = match lang {
+                Lang::En => format!("a_t = {a_shown} at every step"),
+                Lang::Es => format!("a_t = {a_shown} en cada paso"),
+            };
             view! {
                 <p class="scan-tanh-inputs" data-testid="scan-tanh-inputs">
-                    {format!("a_t: {}", listed(&a))}<br/>{format!("b_t: {}", listed(&b))}
+                    {a_line}<br/>{format!("b_t: {}", listed(&b))}
                 </p>
                 <p data-testid="scan-tanh" data-max-error=c.max_abs_error.to_string() data-a=json(&a) data-b=json(&b)
                     data-exact=json(&c.exact) data-pseudo=json(&c.pseudo.h)>{measured}</p>
@@ -93,10 +101,41 @@ fn TanhFigure() -> impl IntoView {
     }
 }
 
+/// Where the demo's inputs come from, in words: its own a_t, and the table's b_t rescaled.
+fn inputs_note(source: Source, mean_a: Option<f32>, lang: Lang) -> String {
+    let own = mean_a.map_or_else(|| "–".to_string(), display_number);
+    let origin = match (source, lang) {
+        (Source::Mamba, Lang::En) => "the untrained Mamba channel",
+        (Source::Mamba, Lang::Es) => "el canal de Mamba sin entrenar",
+        (Source::Random, Lang::En) => "the random source",
+        (Source::Random, Lang::Es) => "el origen aleatorio",
+    };
+    match lang {
+        Lang::En => format!(
+            "This demo's inputs: a_t is one value for every step, set by its own slider (default {TANH_A}), not the scan's a_t \
+             (from {origin}, mean {own} here): the smaller a_t, the more of h_{{t−1}} each step forgets and the less the scan's wrong combines reach the output. \
+             b_t are the scan's b_t (the table above, from {origin}) rescaled so that the largest |b_t| is the scale (default {TANH_SCALE}): \
+             tanh is nearly linear for small inputs (tanh x ≈ x − x³/3), so at the size of an untrained Mamba channel's b_t the failure would not show."
+        ),
+        Lang::Es => format!(
+            "Las entradas de esta demostración: a_t vale lo mismo en cada paso y la fija su propio control (por defecto {TANH_A}); no son los a_t del scan \
+             (de {origin}, media {own} aquí): cuanto menor es a_t, más de h_{{t−1}} olvida cada paso y menos llegan a la salida las combinaciones erróneas del scan. \
+             Los b_t son los del scan (la tabla de arriba, de {origin}) reescalados para que el mayor |b_t| sea la escala (por defecto {TANH_SCALE}): \
+             tanh es casi lineal con entradas pequeñas (tanh x ≈ x − x³/3), así que con el tamaño de los b_t de un canal de Mamba sin entrenar el fallo no se vería."
+        ),
+    }
+}
+
 /// The tanh section.
 #[component]
 pub fn TanhSection() -> impl IntoView {
     let s = expect_context::<ScanState>();
+    let note = move || {
+        let mean_a = s
+            .inputs
+            .with(|i| (!i.a.is_empty()).then(|| i.a.iter().sum::<f32>() / i.a.len() as f32));
+        inputs_note(s.source.get(), mean_a, lang())
+    };
     view! {
         <h3>{t("Why not a tanh RNN?", "¿Por qué no una RNN con tanh?")}</h3>
         <p>
@@ -107,14 +146,8 @@ pub fn TanhSection() -> impl IntoView {
             (cada combinación mete la tanh del nodo anterior en la preactivación del posterior). Un paso sale bien, pero una tanh de una tanh no es \
             otro paso con tanh — la composición no es cerrada y la combinación no es asociativa —, así que el orden en árbol da otro resultado.")}
         </p>
-        <p>
-            {move || match lang() {
-                Lang::En => format!("The scan's a_t, with b_t rescaled so that the largest |b_t| is the scale below (default {TANH_SCALE}): \
-                    tanh is nearly linear for small inputs (tanh x ≈ x − x³/3), so at the size of an untrained Mamba channel's b_t the failure would not show."),
-                Lang::Es => format!("Los a_t del scan, con los b_t reescalados para que el mayor |b_t| sea la escala de abajo (por defecto {TANH_SCALE}): \
-                    tanh es casi lineal con entradas pequeñas (tanh x ≈ x − x³/3), así que con el tamaño de los b_t de un canal de Mamba sin entrenar el fallo no se vería."),
-            }}
-        </p>
+        <p data-testid="scan-tanh-note">{note}</p>
+        <Slider label=tr("a_t (every step)", "a_t (en cada paso)") param="tanh-a" min=f64::from(TANH_A_RANGE.0) max=f64::from(TANH_A_RANGE.1) step=0.01 value=s.tanh_a />
         <Slider label=tr("scale: largest |b_t|", "escala: mayor |b_t|") param="tanh-scale" min=0.01 max=4.0 step=0.01 value=s.tanh_scale />
         <TanhFigure/>
         <p class="scan-how">{t("How to read this: solid, the true tanh recurrence h_t; dashed, what the scan pattern produces; one point per step t.", "Cómo leerlo: continua, la recurrencia tanh verdadera h_t; discontinua, lo que produce el patrón del scan; un punto por paso t.")}</p>

@@ -10,6 +10,8 @@ use web_sys::HtmlCanvasElement;
 
 use super::ViewEntry;
 
+#[cfg(test)]
+mod claims;
 pub mod discretization;
 pub mod hippo;
 pub mod state;

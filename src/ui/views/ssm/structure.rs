@@ -182,12 +182,16 @@ pub fn StructurePanel() -> impl IntoView {
                 );
                 view! {
                     <table class="ssm-table" data-testid="kernel-cost">
-                        <thead><tr><th>{t("kernel of length 64", "núcleo de longitud 64")}</th><th>{t("complex multiplies", "productos complejos")}</th><th>{t("complex exp", "exp complejas")}</th><th>{t("sequential depth", "profundidad secuencial")}</th></tr></thead>
+                        <thead><tr><th>{t("kernel of length 64", "núcleo de longitud 64")}</th><th>{t("complex multiplies", "productos complejos")}</th><th>{t("complex exp", "exp complejas")}</th><th>{t("depth (levels)", "profundidad (niveles)")}</th></tr></thead>
                         <tbody>
                             <tr><td>{t("recurrence (Ā^k one step at a time)", "recurrencia (Ā^k paso a paso)")}</td><td>{r.multiplies}</td><td>{r.exponentials}</td><td>{r.depth}</td></tr>
                             <tr><td>{t("Vandermonde (Ā^k = exp(kΔA) directly)", "Vandermonde (Ā^k = exp(kΔA) directamente)")}</td><td>{v.multiplies}</td><td>{v.exponentials}</td><td>{v.depth}</td></tr>
                         </tbody>
                     </table>
+                    <p class="ssm-note" data-testid="kernel-depth-note">
+                        {t("Depth: the levels of operations that must run one after another when everything independent runs at once — each multiply or exponential of one entry is one level, and a sum of P terms ⌈log₂ P⌉ levels of pairwise additions (the Cost view's binary-combine accounting, applied to single operations). The recurrence needs L levels for Ā^k one power after another; the Vandermonde product needs 2.",
+                        "Profundidad: los niveles de operaciones que deben ejecutarse uno tras otro cuando todo lo independiente se ejecuta a la vez — cada producto o exponencial de una entrada es un nivel, y una suma de P términos, ⌈log₂ P⌉ niveles de sumas por pares (la contabilidad de combinaciones por pares de la vista Coste, aplicada a operaciones sueltas). La recurrencia necesita L niveles para Ā^k, una potencia tras otra; el producto de Vandermonde, 2.")}
+                    </p>
                     <p class="ssm-note" data-testid="kernel-diff">
                         {let (stored, diff) = (d.stored, shown(d.max_diff)); move || match lang() {
                             Lang::En => format!("{stored} stored states; largest difference between the two kernels: {diff} (rounding)."),
