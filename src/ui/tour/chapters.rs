@@ -109,8 +109,8 @@ pub const CHAPTERS: &[Chapter] = &[
              anterior sobre la última salida, en escala logarítmica: una caída recta es un olvido geométrico.",
         ),
         try_this: tr(
-            "Drag the spectral radius ρ past 1 (or pick the preset “exploding RNN”): the influence stops fading and blows up instead.",
-            "Lleva el radio espectral ρ por encima de 1 (o elige el ajuste «RNN que explota»): la influencia deja de apagarse y se dispara.",
+            "Drag the spectral radius ρ past 1 (or pick the preset “exploding RNN”, ρ = 1.5): the far tokens now reach the output far more strongly and the curve falls much more slowly — but tanh saturates, so here it does not blow up. The “Vanishing and exploding” demo below shows the three regimes.",
+            "Lleva el radio espectral ρ por encima de 1 (o elige el ajuste «RNN que explota», ρ = 1.5): los tokens lejanos llegan ahora con mucha más fuerza y la curva cae mucho más despacio; pero tanh se satura y aquí la influencia no llega a dispararse. La demostración «Desvanecer y explotar», más abajo, muestra los tres regímenes.",
         ),
     },
     Chapter {
@@ -196,7 +196,7 @@ pub const CHAPTERS: &[Chapter] = &[
             ("fading.demo-delta", "1"),
             ("fading.keep-strength", "3"),
         ],
-        highlight: r#"[data-testid="selectivity-demo"]"#,
+        highlight: r#"[data-testid="selectivity-chart"]"#,
         title: tr(
             "Selection: Mamba chooses what to keep",
             "Selección: Mamba elige qué guardar",
@@ -221,7 +221,7 @@ pub const CHAPTERS: &[Chapter] = &[
             ("learn.task", "selective-copy"),
             ("learn.learn-knob", "16"),
         ],
-        highlight: r#"[data-testid="learn-example"]"#,
+        highlight: "details.learn-example-box",
         title: tr(
             "Does it matter? Training on memory tasks",
             "¿Importa? Entrenar con tareas de memoria",
@@ -235,8 +235,8 @@ pub const CHAPTERS: &[Chapter] = &[
              Los resultados muestran qué familias lo aprenden a este tamaño tan pequeño, y dónde lo publicado no se ve (todavía).",
         ),
         try_this: tr(
-            "Press “Train” and watch the accuracy curves as the families learn (or fail to); then open the best family in Flow.",
-            "Pulsa «Entrenar» y sigue las curvas de acierto mientras las familias aprenden (o no); después abre en Flujo la familia que mejor lo haga.",
+            "Open “An example of the task” to see one; press “Train” and watch the accuracy curves as the families learn (or fail to); then open the best family in Flow.",
+            "Abre «Un ejemplo de la tarea» para ver uno; pulsa «Entrenar» y sigue las curvas de acierto mientras las familias aprenden (o no); después abre en Flujo la familia que mejor lo haga.",
         ),
     },
     Chapter {
