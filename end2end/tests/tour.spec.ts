@@ -137,7 +137,7 @@ const CHAPTERS: Chapter[] = [
     },
   },
   {
-    id: 'scan', view: 'scan', highlight: 'scan-svg',
+    id: 'scan', view: 'scan', highlight: 'div.scan-svg-box',
     check: async (page, numbers) => {
       await expect(page.getByTestId('scan-algorithm')).toHaveValue('blelloch');
       const n = await numbers();
@@ -159,6 +159,9 @@ const CHAPTERS: Chapter[] = [
       await expect.poll(totals).toEqual([n['hillis-steele-work'], n['hillis-steele-depth']]);
       await page.getByTestId('scan-algorithm').selectOption('sequential');
       await expect.poll(totals).toEqual([n['sequential-work'], n['sequential-depth']]);
+      // Back to the chapter's algorithm, as the chapter set it (for the screenshot).
+      await page.getByTestId('scan-algorithm').selectOption('blelloch');
+      await expect.poll(totals).toEqual([n['blelloch-work'], n['blelloch-depth']]);
     },
   },
   {

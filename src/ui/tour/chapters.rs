@@ -144,7 +144,7 @@ pub const CHAPTERS: &[Chapter] = &[
             ("scan.n", "16"),
             ("scan.source", "random"),
         ],
-        highlight: r#"[data-testid="scan-svg"]"#,
+        highlight: "div.scan-svg-box",
         title: tr(
             "Why linear means parallel: the scan",
             "Por qué lineal significa paralelo: el escaneo",
