@@ -142,6 +142,8 @@ const CHAPTERS: Chapter[] = [
       await expect(page.getByTestId('scan-algorithm')).toHaveValue('blelloch');
       const n = await numbers();
       await expect(page.getByTestId('scan-source')).toHaveValue('random');
+      // The chapter opens on the finished tree: the last of Blelloch's 2 log 16 = 8 levels.
+      await expect(page.getByTestId('step-counter')).toContainText('8 / 8');
       expect(JSON.parse(await attr(page, 'view-scan', 'data-a'))).toHaveLength(16);
       const totals = async () => [Number(await attr(page, 'scan-work', 'data-total')), Number(await attr(page, 'scan-depth', 'data-total'))];
       expect(await totals()).toEqual([n['blelloch-work'], n['blelloch-depth']]);

@@ -143,6 +143,7 @@ pub const CHAPTERS: &[Chapter] = &[
             ("scan.algorithm", "blelloch"),
             ("scan.n", "16"),
             ("scan.source", "random"),
+            ("scan.step", "8"),
         ],
         highlight: "div.scan-svg-box",
         title: tr(
@@ -160,8 +161,8 @@ pub const CHAPTERS: &[Chapter] = &[
              Los dos terminan en O(log n) niveles.",
         ),
         try_this: tr(
-            "Switch the algorithm to Hillis–Steele and compare the counters; then scroll to “Why not a tanh RNN?”: with tanh inside, the same tree gives the wrong answer.",
-            "Cambia el algoritmo a Hillis–Steele y compara los contadores; luego baja hasta «¿Por qué no una RNN con tanh?»: con tanh dentro, el mismo árbol da un resultado erróneo.",
+            "Press reset and build the tree one level at a time with ▶|; then switch the algorithm to Hillis–Steele and compare the counters, and scroll to “Why not a tanh RNN?”: with tanh inside, the same tree gives the wrong answer.",
+            "Pulsa reiniciar y construye el árbol nivel a nivel con ▶|; luego cambia el algoritmo a Hillis–Steele y compara los contadores, y baja hasta «¿Por qué no una RNN con tanh?»: con tanh dentro, el mismo árbol da un resultado erróneo.",
         ),
     },
     Chapter {

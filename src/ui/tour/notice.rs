@@ -97,9 +97,11 @@ pub fn notice(chapter: &Chapter, n: usize, settings: &Settings, lang: Lang) -> V
             } else {
                 format!("{layers} × ({kernel} − 1) + 1")
             };
-            let line = l
-                .text("the last output sees ", "la última salida ve ")
-                .num("window", window as f64, 0);
+            let line = l.text("the last output sees ", "la última salida ve ").num(
+                "window",
+                window as f64,
+                0,
+            );
             if window < n {
                 line.text(
                     &format!(" tokens: {rule}, and nothing before them."),
@@ -334,14 +336,15 @@ fn selection(l: Line, demo: &Demo) -> Vec<Part> {
         _ => None,
     };
     match ratio {
-        Some((ratio, t)) => l
-            .text(
+        Some((ratio, t)) => {
+            l.text(
                 &format!("; at output {}, Mamba keeps token {t} ", demo.i),
                 &format!("; en la salida {}, Mamba conserva el token {t} ", demo.i),
             )
             .num("ratio", ratio, if ratio < 10.0 { 2 } else { 0 })
             .text(" times as strongly as S4D.", " veces más que S4D.")
-            .parts,
+            .parts
+        }
         None => l.text(".", ".").parts,
     }
 }
@@ -436,14 +439,24 @@ mod tests {
         // With the spike at k = 0 counted, the curve would fall below half already at k < 1.
         let parts = notice(chapter("rnn-fading"), 12, &opened(), Lang::En);
         let half = numbers(&parts)[0].1;
-        assert!((half - (1.0 + 0.5f64.ln() / 0.8f64.ln())).abs() < 1e-4, "{half}");
+        assert!(
+            (half - (1.0 + 0.5f64.ln() / 0.8f64.ln())).abs() < 1e-4,
+            "{half}"
+        );
     }
 
     #[test]
     fn the_selection_line_reads_the_demo_data() {
         // Marked token 1, output 3: distance 2, Mamba 1.0 against S4D 0.25 → 4 times.
         let got = numbers(&notice(chapter("selection"), 4, &opened(), Lang::En));
-        assert_eq!(got, vec![("large", 20.0), ("small", 0.05000000074505806), ("ratio", 4.0)]);
+        assert_eq!(
+            got,
+            vec![
+                ("large", 20.0),
+                ("small", 0.05000000074505806),
+                ("ratio", 4.0)
+            ]
+        );
         let mut none = opened();
         none.demo.marked = vec![false; 4];
         assert_eq!(
