@@ -164,6 +164,9 @@ const CHAPTERS: Chapter[] = [
       // Back to the chapter's algorithm, as the chapter set it (for the screenshot).
       await page.getByTestId('scan-algorithm').selectOption('blelloch');
       await expect.poll(totals).toEqual([n['blelloch-work'], n['blelloch-depth']]);
+      const counter = page.getByTestId('step-counter');
+      for (let k = 0; k < 8 && !(await counter.textContent())!.includes('8 / 8'); k++) await page.getByTestId('player-step').click();
+      await expect(counter).toContainText('8 / 8');
     },
   },
   {

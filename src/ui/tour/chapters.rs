@@ -291,16 +291,26 @@ mod tests {
                 chapter.narration.get(Lang::En),
                 chapter.narration.get(Lang::Es),
             ] {
-                let sentences = text
-                    .split(['.', ':'])
-                    .filter(|s| s.trim().len() > 20)
-                    .count();
+                // A sentence ends with ". " or with the final ".".
+                let sentences = text.trim_end().split(". ").count();
+                assert!(text.trim_end().ends_with('.'), "{}", chapter.id);
                 assert!(
-                    (2..=6).contains(&sentences),
+                    (2..=4).contains(&sentences),
                     "{}: {sentences} sentences",
                     chapter.id
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_spanish_uses_the_notes_terms() {
+        let es = |id: &str| {
+            let c = CHAPTERS.iter().find(|c| c.id == id).unwrap();
+            format!("{} {}", c.title.get(Lang::Es), c.narration.get(Lang::Es))
+        };
+        assert!(es("linear-rnn").contains("RNN lineal"));
+        assert!(es("scan").contains("escaneo paralelo"));
+        assert!(es("selection").contains("Selección"));
     }
 }
