@@ -164,11 +164,12 @@ pub fn App() -> impl IntoView {
         </header>
         <SentenceInput/>
         <UrlNotice/>
+        // Before the view: the offer is a line above it (the panel itself is docked, fixed).
+        <crate::ui::tour::TourPanel rebuild/>
         <main id="view" tabindex="-1" data-testid="view-main">
             <ViewToolbar rebuild/>
             <ViewBoundary current render=views::render rebuild/>
         </main>
-        <crate::ui::tour::TourPanel rebuild/>
         <ShortcutsHelp/>
         <Show when=move || ready.0.get()>
             <span data-testid="app-ready" class="visually-hidden">{t("ready", "listo")}</span>

@@ -2,19 +2,20 @@
 //!
 //! Each chapter of the tour configures a view through link parameters and points at one
 //! number the view's figure shows. The tour computes that number here, from the same core
-//! functions the view draws from, with the chapter's settings — never from a constant — so the
-//! sentence stays true if a default changes. The UI words the numbers in both languages.
+//! functions the view draws from, with the view's current settings — never from a constant —
+//! so the sentence stays true if a default changes. Two lines read the figure's own results
+//! instead (the RNN's half-life on Fading's curve, the selectivity demo's ratio); for the
+//! latter, [`selection_ratio`] is the native check of the claim. The UI words the numbers in
+//! both languages.
 
 use ndarray::ArrayView2;
 
 use crate::cost::D_MODEL;
 use crate::error::CoreResult;
-use crate::fading::{
-    mamba_influence_with_delta, reach, row_curve, selective_delta, MarkRole, Reach,
-};
+use crate::fading::{mamba_influence_with_delta, selective_delta, MarkRole};
 use crate::learn::tasks::{Task, DATA_SYMBOLS};
 use crate::models::family::{Family, ModelConfig};
-use crate::models::{cnn, mamba, rnn, s4d};
+use crate::models::{cnn, mamba, s4d};
 use crate::scan::{self, Algorithm};
 use crate::ssm::{DiagSystem, Method};
 
@@ -48,20 +49,6 @@ pub fn halving_distance(r: f64) -> Option<f64> {
 /// Sequential steps of the Flow view's RNN chain over `n` tokens (the diagram's steps).
 pub fn chain_steps(n: usize) -> usize {
     crate::flow::chain_diagram(n).steps.len()
-}
-
-/// Where the tanh RNN's influence on the output at the last position falls below half of its
-/// maximum (the Fading view's "½ of max" read-out of the same curve), for the RNN at its
-/// defaults with spectral radius `radius`, on embeddings `x` (`[L, d_model]`) drawn from `seed`.
-pub fn rnn_half_memory(x: ArrayView2<f32>, seed: u64, radius: f32) -> CoreResult<Reach> {
-    let config = ModelConfig::Rnn(rnn::Config {
-        spectral_radius: radius,
-        ..Default::default()
-    });
-    let params = config.init(x.ncols(), seed)?;
-    let influence = params.influence(x)?;
-    let last = x.nrows().saturating_sub(1);
-    Ok(reach(&row_curve(influence.view(), last), 0.5))
 }
 
 /// Combine operations (work) and levels (depth) of one scan algorithm over `n` steps.
@@ -212,40 +199,6 @@ mod tests {
         assert_abs_diff_eq!(k, 6.578813478960585, epsilon = 1e-9);
         assert_eq!(halving_distance(1.0), None);
         assert_eq!(halving_distance(0.0), None);
-    }
-
-    #[test]
-    fn rnn_half_memory_reads_the_influence_row() {
-        // Independent: the row by finite differences of the RNN's output, then the same rule.
-        let (len, d, seed) = (12, 4, 42);
-        let x = ndarray::Array2::from_shape_fn((len, d), |(t, c)| ((t * 7 + c * 3) as f32).sin());
-        let got = rnn_half_memory(x.view(), seed, 0.9).unwrap();
-        let params = ModelConfig::Rnn(rnn::Config::default())
-            .init(d, seed)
-            .unwrap();
-        let out = |x: &ndarray::Array2<f32>| params.run(x.view()).unwrap().outputs().clone();
-        let base = out(&x);
-        let eps = 1e-3f32;
-        let mut row = Vec::new();
-        for k in 0..len {
-            let j = len - 1 - k;
-            let mut sq = 0.0f64;
-            for c in 0..d {
-                let mut xp = x.clone();
-                xp[[j, c]] += eps;
-                let yp = out(&xp);
-                for o in 0..base.ncols() {
-                    let g = f64::from((yp[[len - 1, o]] - base[[len - 1, o]]) / eps);
-                    sq += g * g;
-                }
-            }
-            row.push(sq.sqrt() as f32);
-        }
-        let expected = reach(&row, 0.5);
-        match (got, expected) {
-            (Reach::Within(a), Reach::Within(b)) => assert_abs_diff_eq!(a, b, epsilon = 0.05),
-            other => assert_eq!(other.0, other.1),
-        }
     }
 
     #[test]

@@ -25,20 +25,6 @@ pub struct Chapter {
     pub try_this: Tr,
 }
 
-impl Chapter {
-    /// The value of one of the chapter's parameters.
-    pub fn param(&self, key: &str) -> Option<&'static str> {
-        self.params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
-    }
-
-    /// A parameter read as a number (`default` if absent or unreadable).
-    pub fn number(&self, key: &str, default: f64) -> f64 {
-        self.param(key)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    }
-}
-
 /// Every chapter, in order (`?tour=N` opens `CHAPTERS[N − 1]`).
 pub const CHAPTERS: &[Chapter] = &[
     Chapter {
@@ -52,11 +38,11 @@ pub const CHAPTERS: &[Chapter] = &[
         highlight: r#"[data-testid="influence-heatmap"]"#,
         title: tr("A CNN sees a window", "Una CNN ve una ventana"),
         narration: tr(
-            "A convolution mixes each position with a few neighbours: a kernel of 3 reads the token and the two before it. \
-             Stacking layers widens that window, one kernel at a time. In the heat map each row is an output and the \
+            "A convolution mixes each position with a few neighbours: a kernel of size k = 3 reads the token and the two before it. \
+             Stacking layers widens that window by k − 1 positions per layer. In the heat map each row is an output and the \
              bright band is everything it can see — nothing outside the band reaches it, however long the sentence.",
-            "Una convolución mezcla cada posición con unas pocas vecinas: un núcleo de 3 lee el token y los dos anteriores. \
-             Con cada capa que se apila, la ventana se ensancha un núcleo más. En el mapa de calor cada fila es una salida y la \
+            "Una convolución mezcla cada posición con unas pocas vecinas: un núcleo de tamaño k = 3 lee el token y los dos anteriores. \
+             Al apilar capas la ventana se ensancha: cada capa añade k − 1 posiciones. En el mapa de calor cada fila es una salida y la \
              banda clara es todo lo que ve: nada fuera de la banda le llega, por larga que sea la frase.",
         ),
         try_this: tr(
@@ -82,8 +68,8 @@ pub const CHAPTERS: &[Chapter] = &[
              El precio es una puntuación por cada par de tokens: crece como n², y una frase el doble de larga cuesta cuatro veces más.",
         ),
         try_this: tr(
-            "Type a longer sentence: the triangle fills in again, and the number of scores below grows with its square.",
-            "Escribe una frase más larga: el triángulo vuelve a llenarse y el número de puntuaciones de abajo crece con su cuadrado.",
+            "Type a longer sentence: the triangle fills in again, and the number of scores in “Notice” grows with its square.",
+            "Escribe una frase más larga: el triángulo vuelve a llenarse y el número de puntuaciones del «Fíjate» crece con su cuadrado.",
         ),
     },
     Chapter {
@@ -123,8 +109,8 @@ pub const CHAPTERS: &[Chapter] = &[
              anterior sobre la última salida, en escala logarítmica: una caída recta es un olvido geométrico.",
         ),
         try_this: tr(
-            "Drag the spectral radius ρ past 1 (or pick the preset “exploding RNN”): the influence stops fading and blows up instead.",
-            "Lleva el radio espectral ρ por encima de 1 (o elige el ajuste «RNN que explota»): la influencia deja de apagarse y se dispara.",
+            "Drag the spectral radius ρ past 1 (or pick the preset “exploding RNN”, ρ = 1.5): the far tokens now reach the output far more strongly and the curve falls much more slowly — but tanh saturates, so here it does not blow up. The “Vanishing and exploding” demo below shows the three regimes.",
+            "Lleva el radio espectral ρ por encima de 1 (o elige el ajuste «RNN que explota», ρ = 1.5): los tokens lejanos llegan ahora con mucha más fuerza y la curva cae mucho más despacio; pero tanh se satura y aquí la influencia no llega a dispararse. La demostración «Desvanecer y explotar», más abajo, muestra los tres regímenes.",
         ),
     },
     Chapter {
@@ -139,10 +125,10 @@ pub const CHAPTERS: &[Chapter] = &[
         title: tr("A linear RNN", "Una RNN lineal"),
         narration: tr(
             "A linear RNN takes the nonlinearity out of the loop: h_t = λ·h_{t−1} + B x_t, with a fixed λ = r·e^{iθ} per state, \
-             and puts a small network on each output instead, where it costs nothing in sequence. \
+             and puts a small network on each output instead, where it runs on every position at once rather than step after step. \
              Now the memory is whatever λ says it is: the influence of a token k steps back is exactly r^k — the dashed closed form.",
             "Una RNN lineal saca la no linealidad del bucle: h_t = λ·h_{t−1} + B x_t, con un λ = r·e^{iθ} fijo por estado, \
-             y pone a cambio una pequeña red en cada salida, donde no cuesta nada en secuencia. \
+             y pone a cambio una pequeña red en cada salida, que se aplica a todas las posiciones a la vez y no paso tras paso. \
              Ahora la memoria es la que diga λ: la influencia de un token k pasos atrás es exactamente r^k, la forma cerrada discontinua.",
         ),
         try_this: tr(
@@ -157,8 +143,9 @@ pub const CHAPTERS: &[Chapter] = &[
             ("scan.algorithm", "blelloch"),
             ("scan.n", "16"),
             ("scan.source", "random"),
+            ("scan.step", "8"),
         ],
-        highlight: r#"[data-testid="scan-svg"]"#,
+        highlight: "div.scan-svg-box",
         title: tr(
             "Why linear means parallel: the scan",
             "Por qué lineal significa paralelo: el escaneo",
@@ -174,8 +161,8 @@ pub const CHAPTERS: &[Chapter] = &[
              Los dos terminan en O(log n) niveles.",
         ),
         try_this: tr(
-            "Switch the algorithm to Hillis–Steele and compare the counters; then scroll to “Why not a tanh RNN?”: with tanh inside, the same tree gives the wrong answer.",
-            "Cambia el algoritmo a Hillis–Steele y compara los contadores; luego baja hasta «¿Por qué no una RNN con tanh?»: con tanh dentro, el mismo árbol da un resultado erróneo.",
+            "Press reset and build the tree one level at a time with ▶|; then switch the algorithm to Hillis–Steele and compare the counters, and scroll to “Why not a tanh RNN?”: with tanh inside, the same tree gives the wrong answer.",
+            "Pulsa reiniciar y construye el árbol nivel a nivel con ▶|; luego cambia el algoritmo a Hillis–Steele y compara los contadores, y baja hasta «¿Por qué no una RNN con tanh?»: con tanh dentro, el mismo árbol da un resultado erróneo.",
         ),
     },
     Chapter {
@@ -192,7 +179,7 @@ pub const CHAPTERS: &[Chapter] = &[
              the zero-order hold gives Ā = e^{ΔA}, which stays below 1 for any step, while the naive Euler rule 1 + ΔA can overshoot. \
              HiPPO chooses A so that the state keeps a compressed summary of the whole input history.",
             "Un modelo de espacio de estados parte de un sistema continuo h′ = A h + B x. Para aplicarlo a tokens se discretiza con un paso Δ: \
-             la retención de orden cero da Ā = e^{ΔA}, que se queda por debajo de 1 con cualquier paso, mientras que la regla de Euler, \
+             el retenedor de orden cero da Ā = e^{ΔA}, que se queda por debajo de 1 con cualquier paso, mientras que la regla de Euler, \
              1 + ΔA, puede pasarse. HiPPO elige A para que el estado guarde un resumen comprimido de toda la historia de la entrada.",
         ),
         try_this: tr(
@@ -207,10 +194,10 @@ pub const CHAPTERS: &[Chapter] = &[
             ("fading.shown", "s4d,mamba"),
             ("fading.marks", "1"),
             ("fading.role", "write"),
-            ("fading.delta", "1"),
+            ("fading.demo-delta", "1"),
             ("fading.keep-strength", "3"),
         ],
-        highlight: r#"[data-testid="selectivity-demo"]"#,
+        highlight: r#"[data-testid="selectivity-chart"]"#,
         title: tr(
             "Selection: Mamba chooses what to keep",
             "Selección: Mamba elige qué guardar",
@@ -235,7 +222,7 @@ pub const CHAPTERS: &[Chapter] = &[
             ("learn.task", "selective-copy"),
             ("learn.learn-knob", "16"),
         ],
-        highlight: r#"[data-testid="learn-example"]"#,
+        highlight: "details.learn-example-box",
         title: tr(
             "Does it matter? Training on memory tasks",
             "¿Importa? Entrenar con tareas de memoria",
@@ -249,8 +236,8 @@ pub const CHAPTERS: &[Chapter] = &[
              Los resultados muestran qué familias lo aprenden a este tamaño tan pequeño, y dónde lo publicado no se ve (todavía).",
         ),
         try_this: tr(
-            "Press “Train” and let it run (about a minute on a laptop); then open the best family in Flow.",
-            "Pulsa «Entrenar» y déjalo correr (cerca de un minuto en un portátil); después abre en Flujo la familia que mejor lo haga.",
+            "Open “An example of the task” to see one; press “Train” and watch the accuracy curves as the families learn (or fail to); then open the best family in Flow.",
+            "Abre «Un ejemplo de la tarea» para ver uno; pulsa «Entrenar» y sigue las curvas de acierto mientras las familias aprenden (o no); después abre en Flujo la familia que mejor lo haga.",
         ),
     },
     Chapter {
@@ -304,16 +291,26 @@ mod tests {
                 chapter.narration.get(Lang::En),
                 chapter.narration.get(Lang::Es),
             ] {
-                let sentences = text
-                    .split(['.', ':'])
-                    .filter(|s| s.trim().len() > 20)
-                    .count();
+                // A sentence ends with ". " or with the final ".".
+                let sentences = text.trim_end().split(". ").count();
+                assert!(text.trim_end().ends_with('.'), "{}", chapter.id);
                 assert!(
-                    (2..=6).contains(&sentences),
+                    (2..=4).contains(&sentences),
                     "{}: {sentences} sentences",
                     chapter.id
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_spanish_uses_the_notes_terms() {
+        let es = |id: &str| {
+            let c = CHAPTERS.iter().find(|c| c.id == id).unwrap();
+            format!("{} {}", c.title.get(Lang::Es), c.narration.get(Lang::Es))
+        };
+        assert!(es("linear-rnn").contains("RNN lineal"));
+        assert!(es("scan").contains("escaneo paralelo"));
+        assert!(es("selection").contains("Selección"));
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! - `chapters`: the table of chapters — a view and its link parameters (so a chapter is a
 //!   link, exactly like a preset), the element to look at, narration and a suggestion (EN/ES).
-//! - `notice`: the "notice this" line, its numbers computed live by `core::tour`.
+//! - `live`: what the line is computed from, read from the views' own state (the controls as
+//!   they are now and the results the figures draw).
+//! - `notice`: the "notice this" line, its numbers computed by `core::tour` from those.
 //! - `panel`: the panel (next / previous / chapter list / progress / exit) and the one-line
 //!   offer shown on a first visit without link parameters.
 //!
@@ -14,6 +16,7 @@
 //! screen). Leaving the tour keeps the view as it is.
 
 pub mod chapters;
+pub mod live;
 pub mod notice;
 mod panel;
 
@@ -123,7 +126,7 @@ impl Tour {
         if let Some(owner) = self.binding.try_update_value(Option::take).flatten() {
             owner.cleanup();
         }
-        mark_highlight(None, false);
+        mark_highlight(None);
     }
 
     /// Reads the link the page was opened with: `tour=N` opens chapter N — with the chapter's
@@ -163,12 +166,10 @@ impl Tour {
 }
 
 /// Puts [`HIGHLIGHT`] on the first element matching `selector` (and takes it off every other
-/// element); scrolls it into view when `scroll`. Returns whether the element was found.
-fn mark_highlight(selector: Option<&str>, scroll: bool) -> bool {
+/// element). Returns the element, if found.
+fn mark_highlight(selector: Option<&str>) -> Option<web_sys::Element> {
     use wasm_bindgen::JsCast;
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return false;
-    };
+    let document = web_sys::window().and_then(|w| w.document())?;
     if let Ok(marked) = document.query_selector_all(&format!("[{HIGHLIGHT}]")) {
         for i in 0..marked.length() {
             if let Some(el) = marked
@@ -181,21 +182,59 @@ fn mark_highlight(selector: Option<&str>, scroll: bool) -> bool {
             }
         }
     }
-    let Some(el) = selector.and_then(|s| document.query_selector(s).ok().flatten()) else {
-        return false;
-    };
+    let el = selector.and_then(|s| document.query_selector(s).ok().flatten())?;
     if !el.has_attribute(HIGHLIGHT) {
         let _ = el.set_attribute(HIGHLIGHT, "");
     }
-    if scroll {
-        el.scroll_into_view_with_bool(true);
+    Some(el)
+}
+
+/// Scrolls the page so that `el` lies in the part of the window the panel leaves free: centred
+/// there when it fits, its top near the top of the window when it is taller.
+fn scroll_into_free_part(el: &web_sys::Element) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let width = window
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(0.0);
+    // Docked at the bottom (narrow screens), the panel takes the window's lower part.
+    let panel_top = window
+        .document()
+        .and_then(|d| d.query_selector(".tour").ok().flatten())
+        .map(|p| p.get_bounding_client_rect())
+        .filter(|r| r.width() > 0.9 * width)
+        .map_or(height, |r| r.top().min(height));
+    let rect = el.get_bounding_client_rect();
+    const MARGIN: f64 = 16.0;
+    let free = panel_top - 2.0 * MARGIN;
+    let target_top = if rect.height() <= free {
+        MARGIN + (free - rect.height()) / 2.0
+    } else {
+        MARGIN
+    };
+    let by = rect.top() - target_top;
+    if by.abs() > 1.0 {
+        window.scroll_by_with_x_and_y(0.0, by);
     }
-    true
 }
 
 /// Keeps the current chapter's element highlighted while views re-render (a short poll: views
-/// rebuild their figures at will and the tour may not edit them).
+/// rebuild their figures at will and the tour may not edit them). After a chapter opens, its
+/// element is scrolled into the free part of the window, and again while its size still
+/// changes (a figure filling in) for a few ticks — never later, so the reader's own scrolling
+/// wins.
 fn keep_highlight(tour: Tour) {
+    use std::cell::Cell;
+    // (ticks left to follow the element, its height at the last scroll).
+    let follow = Cell::new((0u32, -1.0f64));
     let tick = move || {
         let Some(active) = tour.active.try_get_untracked() else {
             return;
@@ -203,13 +242,39 @@ fn keep_highlight(tour: Tour) {
         if !active {
             return;
         }
-        let selector = tour.chapter_untracked().highlight;
-        let scroll = tour.scroll.get_untracked();
-        if mark_highlight(Some(selector), scroll) && scroll {
+        if tour.scroll.get_untracked() {
             tour.scroll.set(false);
+            follow.set((8, -1.0));
+        }
+        let selector = tour.chapter_untracked().highlight;
+        let Some(el) = mark_highlight(Some(selector)) else {
+            return;
+        };
+        let (left, last) = follow.get();
+        if left > 0 {
+            let h = el.get_bounding_client_rect().height();
+            if (h - last).abs() > 1.0 {
+                scroll_into_free_part(&el);
+            }
+            follow.set((left - 1, h));
         }
     };
     let _ = set_interval_with_handle(tick, std::time::Duration::from_millis(300));
+}
+
+/// `data-tour` on the root element while the panel is open: the page makes room for it
+/// (`style/main.css`).
+fn mark_root(open: bool) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = if open {
+            root.set_attribute("data-tour", "")
+        } else {
+            root.remove_attribute("data-tour")
+        };
+    }
 }
 
 impl Tour {

@@ -3,13 +3,11 @@
 //! Every number is rendered as `<strong data-testid="tour-number" data-key=… data-value=…>`,
 //! so a test can compare it with the quantity it computes from the figure's own data.
 
-use ndarray::ArrayView2;
-
 use super::chapters::Chapter;
-use crate::core::fading::Reach;
+use super::live::{Demo, Settings};
+use crate::core::fading::{memory_from, Reach};
 use crate::core::learn::tasks::{Task, SELECTIVE_MARKED};
 use crate::core::models::family::Family;
-use crate::core::models::s4d;
 use crate::core::scan::Algorithm;
 use crate::core::tour;
 use crate::ui::i18n::Lang;
@@ -23,12 +21,6 @@ pub enum Part {
         value: f64,
         shown: String,
     },
-}
-
-/// What the numbers are computed from besides the chapter: the sentence's embeddings and seed.
-pub struct Live<'a> {
-    pub x: ArrayView2<'a, f32>,
-    pub seed: u64,
 }
 
 /// `value` with `decimals` decimals, a decimal comma in Spanish, and thin-space thousands.
@@ -88,27 +80,41 @@ impl Line {
     }
 }
 
-/// The line of `chapter` in `lang`.
-pub fn notice(chapter: &Chapter, live: &Live, lang: Lang) -> Vec<Part> {
-    let n = live.x.nrows();
+/// The line of `chapter` in `lang` for a sentence of `n` tokens, from the views' live
+/// `settings` (see `tour::live`).
+pub fn notice(chapter: &Chapter, n: usize, settings: &Settings, lang: Lang) -> Vec<Part> {
     let l = Line::new(lang);
-    let setting = |key: &str, default: f64| format(chapter.number(key, default), 1, lang);
     match chapter.id {
         "cnn" => {
-            let (layers, kernel) = (
-                chapter.number("flow.cnn.layers", 3.0),
-                chapter.number("flow.cnn.kernel", 3.0),
+            let (layers, kernel, dilated) = settings.cnn;
+            let window = tour::cnn_window(layers, kernel, dilated, n);
+            let rule = if dilated {
+                lang.pick(
+                    "(k − 1)(2^L − 1) + 1 with dilations 1, 2, 4…",
+                    "(k − 1)(2^L − 1) + 1 con dilataciones 1, 2, 4…",
+                )
+                .to_string()
+            } else {
+                format!("{layers} × ({kernel} − 1) + 1")
+            };
+            let line = l.text("the last output sees ", "la última salida ve ").num(
+                "window",
+                window as f64,
+                0,
             );
-            let window = tour::cnn_window(layers as usize, kernel as usize, false, n);
-            l.text("the last output sees ", "la última salida ve ")
-                .num("window", window as f64, 0)
-                .text(
-                    &format!(
-                        " tokens: {layers} layers × ({kernel} − 1) + 1, and nothing before them."
-                    ),
-                    &format!(" tokens: {layers} capas × ({kernel} − 1) + 1, y nada anterior."),
+            if window < n {
+                line.text(
+                    &format!(" tokens: {rule}, and nothing before them."),
+                    &format!(" tokens: {rule}, y nada anterior."),
                 )
                 .parts
+            } else {
+                line.text(
+                    &format!(" tokens — the whole sentence: its window, {rule}, is as long as the sentence or longer."),
+                    &format!(" tokens, la frase entera: su ventana, {rule}, ya es tan larga como la frase o más."),
+                )
+                .parts
+            }
         }
         "transformer" => {
             l.text(
@@ -135,149 +141,36 @@ pub fn notice(chapter: &Chapter, live: &Live, lang: Lang) -> Vec<Part> {
                 )
                 .parts
         }
-        "rnn-fading" => {
-            let radius = chapter.number("fading.radius", 0.9) as f32;
-            match tour::rnn_half_memory(live.x, live.seed, radius) {
-                Ok(Reach::Within(k)) => l
-                    .text(
-                        "the RNN’s influence on the last output falls to half within ",
-                        "la influencia de la RNN sobre la última salida cae a la mitad en ",
-                    )
-                    .num("half", f64::from(k), 1)
-                    .text(" tokens.", " tokens.")
-                    .parts,
-                Ok(Reach::Beyond(k)) => l
-                    .text(
-                        "the RNN’s influence is still above half at the first token, ",
-                        "la influencia de la RNN sigue por encima de la mitad en el primer token, a ",
-                    )
-                    .num("half", k as f64, 0)
-                    .text(" tokens back.", " tokens.")
-                    .parts,
-                _ => l
-                    .text(
-                        "the RNN’s influence has no half-life here (no words, or overflow).",
-                        "aquí la influencia de la RNN no tiene vida media (no hay palabras, o se desborda).",
-                    )
-                    .parts,
-            }
-        }
+        "rnn-fading" => rnn_half(l, settings.rnn_row.as_deref()),
         "linear-rnn" => {
-            let r = chapter.number("fading.r", 0.9);
-            let half = tour::halving_distance(r).unwrap_or(f64::INFINITY);
-            l.text(
-                &format!(
-                    "with r = {} the influence halves every ",
-                    setting("fading.r", 0.9)
-                ),
-                &format!(
-                    "con r = {} la influencia se reduce a la mitad cada ",
-                    setting("fading.r", 0.9)
-                ),
-            )
-            .num("half", half, 1)
-            .text(
-                " tokens (ln ½ / ln r), near or far.",
-                " tokens (ln ½ / ln r), cerca o lejos.",
-            )
-            .parts
-        }
-        "scan" => {
-            let size = chapter.number("scan.n", 16.0) as usize;
-            let b = tour::scan_counts(Algorithm::Blelloch, size);
-            let hs = tour::scan_counts(Algorithm::HillisSteele, size);
-            let s = tour::scan_counts(Algorithm::Sequential, size);
-            l.text(
-                &format!("for n = {size}, Blelloch does "),
-                &format!("con n = {size}, Blelloch hace "),
-            )
-            .num("blelloch-work", b.work as f64, 0)
-            .text(" combines in ", " combinaciones en ")
-            .num("blelloch-depth", b.depth as f64, 0)
-            .text(" levels, Hillis–Steele ", " niveles, Hillis–Steele ")
-            .num("hillis-steele-work", hs.work as f64, 0)
-            .text(" in ", " en ")
-            .num("hillis-steele-depth", hs.depth as f64, 0)
-            .text(
-                " levels, the plain loop ",
-                " niveles y el bucle secuencial ",
-            )
-            .num("sequential-work", s.work as f64, 0)
-            .text(" in ", " en ")
-            .num("sequential-depth", s.depth as f64, 0)
-            .text(".", ".")
-            .parts
-        }
-        "ssm" => {
-            let delta = chapter.number("ssm.delta", 0.3);
-            let s = tour::discretization_stability(delta);
-            let cmp = |g: f64| if g < 1.0 { " < 1" } else { " > 1" };
-            l.text(
-                &format!(
-                    "at Δ = {} the zero-order hold gives |Ā| = ",
-                    setting("ssm.delta", 0.3)
-                ),
-                &format!(
-                    "con Δ = {} la retención de orden cero da |Ā| = ",
-                    setting("ssm.delta", 0.3)
-                ),
-            )
-            .num("zoh-gain", s.zoh_gain, 2)
-            .text(cmp(s.zoh_gain), cmp(s.zoh_gain))
-            .text(", Euler |Ā| = ", " y Euler |Ā| = ")
-            .num("euler-gain", s.euler_gain, 2)
-            .text(cmp(s.euler_gain), cmp(s.euler_gain))
-            .text(
-                ": Euler is stable only for Δ < ",
-                ": Euler solo es estable para Δ < ",
-            )
-            .num("euler-threshold", s.euler_threshold, 2)
-            .text(".", ".")
-            .parts
-        }
-        "selection" => {
-            let base = chapter.number("fading.delta", f64::from(s4d::Config::default().delta));
-            let strength = chapter.number("fading.keep-strength", 3.0);
-            let (large, small) = tour::selection_deltas(base as f32, strength as f32);
-            let l = l
-                .text("the marked token gets Δ = ", "el token marcado recibe Δ = ")
-                .num("large", f64::from(large), 2)
-                .text(", every other token Δ = ", ", todos los demás Δ = ")
-                .num("small", f64::from(small), 4)
-                .text(
-                    &format!(" (S4D: Δ = {} for all)", format(base, 2, lang)),
-                    &format!(" (S4D: Δ = {} para todos)", format(base, 2, lang)),
-                );
-            let marked = chapter
-                .param("fading.marks")
-                .and_then(|m| m.split(',').next()?.parse().ok())
-                .unwrap_or(1usize);
-            match tour::selection_ratio(live.x, live.seed, base as f32, strength as f32, marked) {
-                Ok(Some(ratio)) => {
-                    l.text(
-                        "; at the last output, Mamba keeps the marked token ",
-                        "; en la última salida, Mamba conserva el token marcado ",
+            let r = settings.r;
+            let shown_r = format(r, 2, lang);
+            match tour::halving_distance(r) {
+                Some(half) => l
+                    .text(
+                        &format!("with r = {shown_r} the influence halves every "),
+                        &format!("con r = {shown_r} la influencia se reduce a la mitad cada "),
                     )
-                    .num("ratio", ratio, if ratio < 10.0 { 1 } else { 0 })
-                    .text(" times more than S4D.", " veces más que S4D.")
-                    .parts
-                }
-                _ => l.text(".", ".").parts,
+                    .num("half", half, 1)
+                    .text(
+                        " tokens (ln ½ / ln r), near or far.",
+                        " tokens (ln ½ / ln r), cerca o lejos.",
+                    )
+                    .parts,
+                None => l
+                    .text(
+                        &format!("with r = {shown_r} the influence never halves: r^k does not fall. The decay is "),
+                        &format!("con r = {shown_r} la influencia nunca se reduce a la mitad: r^k no baja. El decaimiento es "),
+                    )
+                    .num("r", r, 2)
+                    .text(".", ".")
+                    .parts,
             }
         }
-        "learn" => {
-            let knob = chapter.number("learn.learn-knob", 16.0) as usize;
-            let (len, chance) = tour::learn_example(Task::SelectiveCopy, knob);
-            l.text("each example is ", "cada ejemplo mide ")
-                .num("length", len as f64, 0)
-                .text(
-                    &format!(" tokens long ({SELECTIVE_MARKED} marked symbols among {knob} noise tokens and a separator); guessing scores "),
-                    &format!(" tokens ({SELECTIVE_MARKED} símbolos marcados entre {knob} de ruido y un separador); adivinando se acierta el "),
-                )
-                .num("chance", 100.0 * chance, 1)
-                .text(" %.", " %.")
-                .parts
-        }
+        "scan" => scan(l, settings.scan_n),
+        "ssm" => ssm(l, settings.ssm_delta),
+        "selection" => selection(l, &settings.demo),
+        "learn" => learn(l, settings.learn),
         "cost" => {
             let n = 4096;
             let t = tour::memory_per_token(Family::Transformer, n);
@@ -304,6 +197,177 @@ pub fn notice(chapter: &Chapter, live: &Live, lang: Lang) -> Vec<Part> {
     }
 }
 
+/// The RNN's half-life on Fading's selected output, read as the view's memory table reads it:
+/// ½ of the maximum over distances ≥ 1 (distance 0, the token's own path, left out).
+fn rnn_half(l: Line, row: Option<&[f32]>) -> Vec<Part> {
+    let Some(row) = row else {
+        return l
+            .text(
+                "the RNN’s influence curve is being computed…",
+                "se está calculando la curva de influencia de la RNN…",
+            )
+            .parts;
+    };
+    match memory_from(row, 1).half {
+        Reach::Within(k) => l
+            .text(
+                "from the other tokens (distances ≥ 1; the token itself, at distance 0, left out), the RNN’s influence on the output falls to half of its largest value within ",
+                "desde los demás tokens (distancias ≥ 1; el propio token, a distancia 0, queda fuera), la influencia de la RNN sobre la salida cae a la mitad de su valor máximo en ",
+            )
+            .num("half", f64::from(k), 1)
+            .text(
+                " tokens — the memory table’s “remembers ≈”.",
+                " tokens: el «recuerda ≈» de la tabla de memoria.",
+            )
+            .parts,
+        Reach::Beyond(k) => l
+            .text(
+                "from the other tokens (distances ≥ 1), the RNN’s influence is still above half of its largest value at the first token, ",
+                "desde los demás tokens (distancias ≥ 1), la influencia de la RNN sigue por encima de la mitad de su máximo en el primer token, a ",
+            )
+            .num("half", k as f64, 0)
+            .text(" tokens back.", " tokens.")
+            .parts,
+        Reach::Undefined => l
+            .text(
+                "the RNN’s influence has no half-life here (a single token, or overflow): ",
+                "aquí la influencia de la RNN no tiene vida media (un solo token, o se desborda): ",
+            )
+            .num("tokens", row.len() as f64, 0)
+            .text(" token(s).", " token(s).")
+            .parts,
+    }
+}
+
+/// Work and depth of the three scans over the Scan view's `size` elements.
+fn scan(l: Line, size: usize) -> Vec<Part> {
+    let b = tour::scan_counts(Algorithm::Blelloch, size);
+    let hs = tour::scan_counts(Algorithm::HillisSteele, size);
+    let s = tour::scan_counts(Algorithm::Sequential, size);
+    l.text(
+        &format!("for n = {size}, Blelloch does "),
+        &format!("con n = {size}, Blelloch hace "),
+    )
+    .num("blelloch-work", b.work as f64, 0)
+    .text(" combines in ", " combinaciones en ")
+    .num("blelloch-depth", b.depth as f64, 0)
+    .text(" levels, Hillis–Steele ", " niveles, Hillis–Steele ")
+    .num("hillis-steele-work", hs.work as f64, 0)
+    .text(" in ", " en ")
+    .num("hillis-steele-depth", hs.depth as f64, 0)
+    .text(
+        " levels, the plain loop ",
+        " niveles y el bucle secuencial ",
+    )
+    .num("sequential-work", s.work as f64, 0)
+    .text(" in ", " en ")
+    .num("sequential-depth", s.depth as f64, 0)
+    .text(".", ".")
+    .parts
+}
+
+/// |Ā| under zero-order hold and Euler at the SSM view's step `delta`.
+fn ssm(l: Line, delta: f64) -> Vec<Part> {
+    let s = tour::discretization_stability(delta);
+    let cmp = |g: f64| if g < 1.0 { " < 1" } else { " ≥ 1" };
+    let shown = format(delta, 2, l.lang);
+    l.text(
+        &format!("at Δ = {shown} the zero-order hold gives |Ā| = "),
+        &format!("con Δ = {shown} el retenedor de orden cero da |Ā| = "),
+    )
+    .num("zoh-gain", s.zoh_gain, 2)
+    .text(cmp(s.zoh_gain), cmp(s.zoh_gain))
+    .text(", Euler |Ā| = ", " y Euler |Ā| = ")
+    .num("euler-gain", s.euler_gain, 2)
+    .text(cmp(s.euler_gain), cmp(s.euler_gain))
+    .text(
+        ": Euler is stable only for Δ < ",
+        ": Euler solo es estable para Δ < ",
+    )
+    .num("euler-threshold", s.euler_threshold, 2)
+    .text(".", ".")
+    .parts
+}
+
+/// The selectivity demo's Δ of a marked and an unmarked token, and how many times more the
+/// marked token reaches the output through Mamba than through S4D — read from the demo's
+/// own data (its bars and its two curves).
+fn selection(l: Line, demo: &Demo) -> Vec<Part> {
+    let lang = l.lang;
+    let first = |marked: bool| {
+        demo.marked
+            .iter()
+            .zip(&demo.delta)
+            .find(|(m, _)| **m == marked)
+            .map(|(_, d)| f64::from(*d))
+    };
+    let (Some(large), Some(small)) = (first(true), first(false)) else {
+        return l
+            .text(
+                "no token is marked: every token gets the same Δ, so Mamba cannot choose. Marked tokens: ",
+                "no hay ningún token marcado: todos reciben el mismo Δ y Mamba no puede elegir. Tokens marcados: ",
+            )
+            .num("marked", 0.0, 0)
+            .text(".", ".")
+            .parts;
+    };
+    let base = format(demo.delta0, 2, lang);
+    let l = l
+        .text("the marked token gets Δ = ", "el token marcado recibe Δ = ")
+        .num("large", large, 2)
+        .text(", every other token Δ = ", ", todos los demás Δ = ")
+        .num("small", small, 4)
+        .text(
+            &format!(" (S4D: Δ₀ = {base} for all)"),
+            &format!(" (S4D: Δ₀ = {base} para todos)"),
+        );
+    // The first marked token at or before the output, read at its distance.
+    let marked = demo.marked.iter().take(demo.i + 1).position(|m| *m);
+    let ratio = match (marked, &demo.s4d, &demo.mamba) {
+        (Some(t), Some(s4d), Some(mamba)) => {
+            let k = demo.i - t;
+            match (s4d.get(k), mamba.get(k)) {
+                (Some(&s), Some(&m)) if s > 0.0 && s.is_finite() && m.is_finite() => {
+                    Some((f64::from(m) / f64::from(s), t))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    match ratio {
+        Some((ratio, t)) => {
+            l.text(
+                &format!("; at output {}, Mamba keeps token {t} ", demo.i),
+                &format!("; en la salida {}, Mamba conserva el token {t} ", demo.i),
+            )
+            .num("ratio", ratio, if ratio < 10.0 { 2 } else { 0 })
+            .text(" times as strongly as S4D.", " veces más que S4D.")
+            .parts
+        }
+        None => l.text(".", ".").parts,
+    }
+}
+
+/// Length of one Learn example and, for selective copying, its parts and the chance score.
+fn learn(l: Line, learn: Option<(Task, usize)>) -> Vec<Part> {
+    let (task, knob) = learn.unwrap_or((Task::SelectiveCopy, 16));
+    let (len, chance) = tour::learn_example(task, knob);
+    let l = l
+        .text("each example is ", "cada ejemplo mide ")
+        .num("length", len as f64, 0);
+    if task != Task::SelectiveCopy {
+        return l.text(" tokens long.", " tokens.").parts;
+    }
+    l.text(
+        &format!(" tokens long ({SELECTIVE_MARKED} marked symbols among {knob} noise tokens and a separator); guessing scores "),
+        &format!(" tokens ({SELECTIVE_MARKED} símbolos marcados entre {knob} de ruido y un separador); adivinando se acierta el "),
+    )
+    .num("chance", 100.0 * chance, 1)
+    .text(" %.", " %.")
+    .parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,24 +381,93 @@ mod tests {
         assert_eq!(format(4096.0, 0, Lang::Es), "4096");
     }
 
+    fn numbers(parts: &[Part]) -> Vec<(&'static str, f64)> {
+        parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Number { key, value, .. } => Some((*key, *value)),
+                Part::Text(_) => None,
+            })
+            .collect()
+    }
+
+    /// Settings as the chapters open them (independent numbers written here).
+    fn opened() -> Settings {
+        // The RNN row: a spike at distance 0 (the skip path), then 0.8^k from k = 1.
+        let rnn: Vec<f32> = (0..12)
+            .map(|k| if k == 0 { 5.0 } else { 0.8f32.powi(k) })
+            .collect();
+        Settings {
+            cnn: (3, 3, false),
+            rnn_row: Some(rnn),
+            r: 0.9,
+            scan_n: 16,
+            ssm_delta: 0.8,
+            demo: Demo {
+                delta0: 1.0,
+                delta: vec![0.05, 20.0, 0.05, 0.05],
+                marked: vec![false, true, false, false],
+                i: 3,
+                s4d: Some(vec![1.0, 0.5, 0.25, 0.125]),
+                mamba: Some(vec![1.0, 0.5, 1.0, 0.01]),
+            },
+            learn: Some((Task::SelectiveCopy, 16)),
+        }
+    }
+
     #[test]
     fn every_chapter_has_a_line_with_a_number_in_both_languages() {
-        let x = ndarray::Array2::from_shape_fn((12, 8), |(t, c)| ((t * 5 + c) as f32).cos());
-        let live = Live {
-            x: x.view(),
-            seed: 42,
-        };
         for chapter in CHAPTERS {
             for lang in [Lang::En, Lang::Es] {
-                let parts = notice(chapter, &live, lang);
+                let parts = notice(chapter, 12, &opened(), lang);
                 assert!(
-                    parts
-                        .iter()
-                        .any(|p| matches!(p, Part::Number { value, .. } if value.is_finite())),
+                    numbers(&parts).iter().any(|(_, v)| v.is_finite()),
                     "{}: {parts:?}",
                     chapter.id
                 );
             }
         }
+    }
+
+    fn chapter(id: &str) -> &'static Chapter {
+        CHAPTERS.iter().find(|c| c.id == id).unwrap()
+    }
+
+    #[test]
+    fn the_rnn_half_life_leaves_out_distance_zero() {
+        // Over k ≥ 1 the maximum is 0.8 (k = 1); half of it at 1 + ln ½ / ln 0.8 = 4.106.
+        // With the spike at k = 0 counted, the curve would fall below half already at k < 1.
+        let parts = notice(chapter("rnn-fading"), 12, &opened(), Lang::En);
+        let half = numbers(&parts)[0].1;
+        assert!(
+            (half - (1.0 + 0.5f64.ln() / 0.8f64.ln())).abs() < 1e-4,
+            "{half}"
+        );
+    }
+
+    #[test]
+    fn the_selection_line_reads_the_demo_data() {
+        // Marked token 1, output 3: distance 2, Mamba 1.0 against S4D 0.25 → 4 times.
+        let got = numbers(&notice(chapter("selection"), 4, &opened(), Lang::En));
+        assert_eq!(
+            got,
+            vec![
+                ("large", 20.0),
+                ("small", 0.05000000074505806),
+                ("ratio", 4.0)
+            ]
+        );
+        let mut none = opened();
+        none.demo.marked = vec![false; 4];
+        assert_eq!(
+            numbers(&notice(chapter("selection"), 4, &none, Lang::Es)),
+            vec![("marked", 0.0)]
+        );
+    }
+
+    #[test]
+    fn a_window_longer_than_the_sentence_is_the_whole_sentence() {
+        let parts = notice(chapter("cnn"), 5, &opened(), Lang::En);
+        assert_eq!(numbers(&parts), vec![("window", 5.0)]);
     }
 }

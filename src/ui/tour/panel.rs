@@ -1,10 +1,12 @@
-//! The tour's panel (sticky at the bottom of the page) and the first-visit offer.
+//! The tour's panel (docked beside or below the page, `style/main.css`) and the first-visit
+//! offer (one line above the view).
 
 use leptos::prelude::*;
 
 use super::chapters::CHAPTERS;
-use super::notice::{notice, Live, Part};
-use super::{keep_highlight, listen_to_keys, Tour};
+use super::live;
+use super::notice::{notice, Part};
+use super::{keep_highlight, listen_to_keys, mark_root, Tour};
 use crate::ui::i18n::{lang, show, t};
 use crate::ui::state::{CurrentView, SharedInput};
 use crate::ui::view_boundary::ViewRebuild;
@@ -21,6 +23,7 @@ pub fn TourPanel(
     tour.start_from_link();
     keep_highlight(tour);
     listen_to_keys(tour);
+    Effect::new(move |_| mark_root(tour.active.get()));
     view! {
         <Show when=move || tour.offer.get() && !tour.active.get()>
             <p class="tour-offer" data-testid="tour-offer">
@@ -45,15 +48,8 @@ fn ChapterCard(tour: Tour) -> impl IntoView {
     let input = expect_context::<SharedInput>();
     let parts = Memo::new(move |_| {
         let chapter = tour.chapter();
-        let lang = lang();
-        let seed = input.seed.get();
-        input.embeddings.with(|e| {
-            let live = Live {
-                x: e.0.view(),
-                seed,
-            };
-            notice(chapter, &live, lang)
-        })
+        let n = input.embeddings.with(|e| e.0.nrows());
+        notice(chapter, n, &live::read(chapter.id), lang())
     });
     let number = tour.number;
     let total = CHAPTERS.len();
