@@ -242,9 +242,16 @@ fn each(root: &Element, selector: &str) -> Vec<Element> {
 /// The visible figures inside `root` (canvases, then SVG diagrams), with their names.
 fn figures_in(root: &Element) -> Vec<(Element, Figure)> {
     let mut out = Vec::new();
+    // Laid out, and not inside a closed <details> of the view (Chromium lays out a closed
+    // details' content when asked for its size, though it does not show it).
     let shown = |el: &Element| {
         let r = el.get_bounding_client_rect();
-        r.width() >= 1.0 && r.height() >= 1.0
+        let folded = el
+            .closest("details:not([open])")
+            .ok()
+            .flatten()
+            .is_some_and(|d| root.contains(Some(&d)));
+        r.width() >= 1.0 && r.height() >= 1.0 && !folded
     };
     for (k, canvas) in each(root, "canvas").into_iter().enumerate() {
         let parent_name = canvas
@@ -306,12 +313,13 @@ fn before(a: &Element, b: &Element) -> std::cmp::Ordering {
 }
 
 /// The figures of `root` as present mode shows them, in page order: each figure's `<figure>`
-/// (or the figure itself), once, with its title.
+/// or `[data-present-block]` (e.g. the Flow diagram with its row labels), else the figure
+/// itself, once, with its title.
 pub fn figure_blocks(root: &Element) -> Vec<(Element, String)> {
     let mut out: Vec<(Element, String)> = Vec::new();
     for (el, figure) in figures_in(root) {
         let block = el
-            .closest("figure")
+            .closest("figure, [data-present-block]")
             .ok()
             .flatten()
             .filter(|b| root.contains(Some(b)))

@@ -350,7 +350,7 @@ pub fn FlowDiagramView(
         format!("[{}]", pairs.join(","))
     };
     view! {
-        <div class="flow-diagram-box">
+        <div class="flow-diagram-box" data-present-block="">
             <div class="flow-scroll" data-own-keys="">
                 <svg class="flow-gutter" aria-hidden="true" data-export-gutter=""
                     viewBox=move || { let (_, h) = size(); format!("0 0 {GUTTER} {h}") }
