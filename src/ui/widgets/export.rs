@@ -872,7 +872,7 @@ pub fn ExportPanel(
             on:toggle=move |_| rescan()
             on:focusin=move |_| rescan()
             on:pointerenter=move |_| rescan()>
-            <summary data-testid="export-open" title=t("PNG, SVG and CSV files of the figures on screen", "Archivos PNG, SVG y CSV de las figuras en pantalla")>{t("Export figures", "Exportar figuras")}</summary>
+            <summary data-testid="export-open" title=t("PNG, SVG and CSV files of the figures on screen", "Archivos PNG, SVG y CSV de las figuras en pantalla")>{t("Export", "Exportar")}<span class="wide-only">{t(" figures", " figuras")}</span></summary>
             <div class="export-menu">
             <label class="export-theme">
                 <input type="checkbox" data-testid="export-light" prop:checked=move || print.get()
