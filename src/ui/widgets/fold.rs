@@ -20,7 +20,7 @@ pub const FOLD_QUERY: &str = "(max-width: 640px), (max-height: 800px)";
 /// the long captions above the first figure.
 const FOLDABLE: &str = "main .view > h2 + p, main .view > p.intro, main .view > p.fading-intro, \
     main .ssm-panel > h3 + p, main .view > p.caption.expectation, \
-    main [data-testid=learn-params], main .learn-controls p.caption, \
+    main [data-testid=view-learn] > p.caption, \
     main .scan-source-note, main .scan-operator";
 
 fn labels(lang: Lang) -> (&'static str, &'static str) {
