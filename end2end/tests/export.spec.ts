@@ -78,8 +78,7 @@ async function readCard(page: Page, text: string) {
   }, text);
 }
 
-// fixme (#22, not finished 2026-12-03): the heat-map/diagram card download never fires in headless Chromium.
-test.fixme('Flow: heat map and diagram exported as labelled cards (PNG, SVG), the CSV equal to the heat map', async ({ app, page }) => {
+test('Flow: heat map and diagram exported as labelled cards (PNG, SVG), the CSV equal to the heat map', async ({ app, page }) => {
   await app.open();
   await page.getByTestId('text-input').fill('the "cat", sat on the mat');
   await page.getByTestId('model-select').selectOption('transformer');
@@ -126,8 +125,7 @@ test.fixme('Flow: heat map and diagram exported as labelled cards (PNG, SVG), th
   });
 });
 
-// fixme (#22, not finished 2026-12-03): this export path fails the same way as the one above.
-test.fixme('the export uses the current theme, or a light one for print', async ({ app, page }) => {
+test('the export uses the current theme, or a light one for print', async ({ app, page }) => {
   await app.open('?view=cost');
   await page.getByTestId('theme-toggle').selectOption('dark');
   await openPanel(page);
@@ -145,9 +143,7 @@ test.fixme('the export uses the current theme, or a light one for print', async 
 // exports carry the figure's own caption text instead. Empty this list as hooks land.
 const LEGEND_HOOK_PENDING = new Set<string>([]);
 
-// fixme (#22, not finished 2026-12-03): seven figures (flow-diagram, scan-svg, the Cost and Learn charts) do not
-// yet download as self-describing files (missing legend/title hooks or the SVG card path).
-test.fixme('every view: each listed figure downloads as a valid, self-describing file', async ({ app, page }) => {
+test('every view: each listed figure downloads as a valid, self-describing file', async ({ app, page }) => {
   await app.open();
   const views = await page.locator('[data-testid^="nav-"]').evaluateAll((els) =>
     els.map((e) => e.getAttribute('data-testid')!.slice(4)),

@@ -149,8 +149,7 @@ test('the skip link is the first Tab stop and moves the focus to the view', asyn
   expect(inMain).toBe(true);
 });
 
-// fixme (#22, not finished 2026-12-03): Enter on a focused token does not yet reach Flow's selected token in the link.
-test.fixme('tokens are focusable: arrow keys move, Enter selects the view’s token', async ({ app, page }) => {
+test('tokens are focusable: arrow keys move, Enter selects the view’s token', async ({ app, page }) => {
   await app.open('?view=flow');
   const row = page.getByTestId('token-row');
   const tokens = row.locator('li');

@@ -136,6 +136,20 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Long intros fold to one line on a projector or a phone (widgets::fold).
+    let main_ref = NodeRef::<leptos::html::Main>::new();
+    Effect::new(move |watching: Option<bool>| {
+        if watching == Some(true) {
+            return true;
+        }
+        match main_ref.get() {
+            Some(main) => {
+                crate::ui::widgets::fold::watch_folds(&main);
+                true
+            }
+            None => false,
+        }
+    });
     view! {
         <SkipLink/>
         <header class="app-header">
@@ -166,7 +180,8 @@ pub fn App() -> impl IntoView {
         <UrlNotice/>
         // Before the view: the offer is a line above it (the panel itself is docked, fixed).
         <crate::ui::tour::TourPanel rebuild/>
-        <main id="view" tabindex="-1" data-testid="view-main">
+        <main id="view" tabindex="-1" data-testid="view-main" node_ref=main_ref
+            on:click=crate::ui::widgets::fold::on_click on:keydown=crate::ui::widgets::fold::on_key>
             <ViewToolbar rebuild/>
             <ViewBoundary current render=views::render rebuild/>
         </main>

@@ -18,8 +18,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::ui::theme::ChartPalette;
+use leptos::prelude::{ArcTrigger, Notify, Track};
 
 thread_local! {
+    /// Every chart canvas drawn so far, with the trigger its drawing effect tracks (see
+    /// [`redraw_on_resize`]), and the one observer watching their sizes.
+    static WATCHED: std::cell::RefCell<Vec<(HtmlCanvasElement, ArcTrigger)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static OBSERVER: std::cell::OnceCell<Option<web_sys::ResizeObserver>> = const { std::cell::OnceCell::new() };
     /// The canvas of the backend made last: `draw_legend` writes its labels on it
     /// (`data-legend-drawn`), so an export can name what the drawn legend says.
     static DRAWING: std::cell::RefCell<Option<HtmlCanvasElement>> = const { std::cell::RefCell::new(None) };
@@ -35,21 +40,103 @@ fn set_data(el: &HtmlCanvasElement, name: &str, value: Option<&str>) {
     }
 }
 
-/// A plotters backend on `canvas`, sized to its CSS box times the device pixel ratio.
-/// Returns the backend and the ratio (multiply font sizes and line widths by it).
-/// `None` when the canvas is not laid out (e.g. hidden) or has no 2-D context.
-pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<(ChartBackend, f64)> {
+/// The backing store size `canvas` needs: its CSS box times the device pixel ratio, and the ratio.
+fn wanted_size(canvas: &HtmlCanvasElement) -> (u32, u32, f64) {
     let ratio = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .clamp(1.0, 4.0);
     let rect = canvas.get_bounding_client_rect();
-    if rect.width() < 1.0 || rect.height() < 1.0 {
-        return None;
-    }
-    let (width, height) = (
+    (
         (rect.width() * ratio).round() as u32,
         (rect.height() * ratio).round() as u32,
-    );
+        ratio,
+    )
+}
+
+/// Whether `canvas`'s bitmap no longer matches its box (it was drawn before the layout settled,
+/// hidden, or the window changed).
+fn stale(canvas: &HtmlCanvasElement) -> bool {
+    let (width, height, _) = wanted_size(canvas);
+    width > 0 && height > 0 && (canvas.width() != width || canvas.height() != height)
+}
+
+/// The observer that notifies a canvas's trigger when its box changes size and its bitmap no
+/// longer fits it.
+fn observer() -> Option<web_sys::ResizeObserver> {
+    OBSERVER.with(|o| {
+        o.get_or_init(|| {
+            let on_resize = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+                |entries: js_sys::Array| {
+                    for entry in entries.iter() {
+                        let Ok(entry) = entry.dyn_into::<web_sys::ResizeObserverEntry>() else {
+                            continue;
+                        };
+                        let Ok(canvas) = entry.target().dyn_into::<HtmlCanvasElement>() else {
+                            continue;
+                        };
+                        if !stale(&canvas) {
+                            continue;
+                        }
+                        let trigger = WATCHED.with(|w| {
+                            w.borrow()
+                                .iter()
+                                .find(|(c, _)| *c == canvas)
+                                .map(|(_, t)| t.clone())
+                        });
+                        if let Some(trigger) = trigger {
+                            trigger.notify();
+                        }
+                    }
+                },
+            );
+            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            // One observer for the page's life.
+            on_resize.forget();
+            observer
+        })
+        .clone()
+    })
+}
+
+/// Makes the effect that is drawing `canvas` run again when the canvas's box changes size —
+/// the window is resized, a scroll bar or a late font changes the layout after the first draw,
+/// a hidden chart is shown, present mode enlarges it — so the bitmap always matches the box
+/// (plotters-canvas demos: "sized for devicePixelRatio and redrawn on resize").
+fn redraw_on_resize(canvas: &HtmlCanvasElement) {
+    let trigger = WATCHED.with(|w| {
+        let mut w = w.borrow_mut();
+        // Canvases no longer in the page are forgotten.
+        let observer = observer();
+        w.retain(|(c, _)| {
+            let keep = c.is_connected();
+            if let (false, Some(o)) = (keep, &observer) {
+                o.unobserve(c);
+            }
+            keep
+        });
+        if let Some((_, t)) = w.iter().find(|(c, _)| c == canvas) {
+            return t.clone();
+        }
+        let trigger = ArcTrigger::new();
+        if let Some(o) = &observer {
+            o.observe(canvas);
+        }
+        w.push((canvas.clone(), trigger.clone()));
+        trigger
+    });
+    trigger.track();
+}
+
+/// A plotters backend on `canvas`, sized to its CSS box times the device pixel ratio.
+/// Returns the backend and the ratio (multiply font sizes and line widths by it).
+/// `None` when the canvas is not laid out (e.g. hidden) or has no 2-D context.
+pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<(ChartBackend, f64)> {
+    // Called inside the chart's drawing effect: that effect now also follows the canvas's size.
+    redraw_on_resize(canvas);
+    let (width, height, ratio) = wanted_size(canvas);
+    if width == 0 || height == 0 {
+        return None;
+    }
     // Resizing clears the canvas and may dirty the layout: only when the size changed (every
     // chart fills its background first).
     if canvas.width() != width {
@@ -172,6 +259,28 @@ impl DrawingBackend for ChartBackend {
             .max(0.0);
         Ok((width.ceil() as u32, style.size().max(0.0).ceil() as u32))
     }
+}
+
+/// Writes the legend of a chart whose key is not drawn in the canvas (it is HTML beside it, or
+/// the colours are the families' own) as the figure's `data-export-legend`: `[[label, CSS
+/// colour], …]`, so an exported card draws it (`widgets::export`).
+pub fn export_legend(canvas: &HtmlCanvasElement, entries: &[(String, String)]) {
+    let pairs: Vec<String> = entries
+        .iter()
+        .map(|(label, colour)| {
+            crate::ui::widgets::format::strings_json(&[label.clone(), colour.clone()])
+        })
+        .collect();
+    set_data(
+        canvas,
+        "data-export-legend",
+        Some(&format!("[{}]", pairs.join(","))),
+    );
+}
+
+/// The CSS form of a chart colour.
+pub fn css(colour: RGBColor) -> String {
+    format!("rgb({}, {}, {})", colour.0, colour.1, colour.2)
 }
 
 /// The sample drawn before a legend label.

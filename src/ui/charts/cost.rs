@@ -6,9 +6,10 @@ use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::backend_for;
+use super::canvas::{backend_for, export_legend};
 use crate::core::models::family::Family;
-use crate::ui::palette::family_rgb;
+use crate::ui::i18n::family_name;
+use crate::ui::palette::{family_css, family_rgb};
 use crate::ui::theme::chart_palette;
 
 /// Colour of a family's series, from the app's one palette.
@@ -80,6 +81,19 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &ChartData) -> Result<(), String> 
         return Ok(());
     };
     let palette = chart_palette();
+    // The key is the table beside the chart; an exported card draws it.
+    let lang = crate::ui::i18n::lang_untracked();
+    let legend: Vec<(String, String)> = data
+        .series
+        .iter()
+        .map(|s| {
+            (
+                family_name(s.family, lang).to_string(),
+                family_css(s.family),
+            )
+        })
+        .collect();
+    export_legend(canvas, &legend);
     let root = backend.into_drawing_area();
     root.fill(&palette.background).map_err(|e| e.to_string())?;
     let font = |size: f64| {

@@ -5,7 +5,7 @@ use crate::ui::theme::chart_palette;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::backend_for;
+use super::canvas::{backend_for, css, export_legend};
 
 /// One model's curve.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,19 @@ pub fn draw(canvas: &HtmlCanvasElement, data: &LearnChart) -> Result<(), String>
     let err = |e: DrawingAreaErrorKind<_>| format!("chart: {e:?}");
     // The theme's colours (reading them also redraws the chart when the theme changes).
     let palette = chart_palette();
+    // The curves are named by the results table below the chart; an exported card draws the key.
+    let mut legend: Vec<(String, String)> = data
+        .curves
+        .iter()
+        .map(|c| {
+            let (r, g, b) = c.colour;
+            (c.label.clone(), css(RGBColor(r, g, b)))
+        })
+        .collect();
+    if let Some((_, label)) = &data.reference {
+        legend.push((format!("{label} (- - -)"), css(palette.muted)));
+    }
+    export_legend(canvas, &legend);
     let root = backend.into_drawing_area();
     root.fill(&palette.background).map_err(err)?;
     let (lo, hi) = data.y_range;

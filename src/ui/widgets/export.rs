@@ -220,10 +220,11 @@ struct Figure {
     csv: bool,
 }
 
-/// The element's `data-testid`, or `fallback`.
+/// The element's `data-export-name`, else its `data-testid`, else `fallback`.
 fn name_of(el: &Element, fallback: String) -> String {
-    el.get_attribute("data-testid")
-        .filter(|n| !n.is_empty())
+    ["data-export-name", "data-testid"]
+        .iter()
+        .find_map(|a| el.get_attribute(a).filter(|n| !n.is_empty()))
         .unwrap_or(fallback)
 }
 
@@ -241,9 +242,16 @@ fn each(root: &Element, selector: &str) -> Vec<Element> {
 /// The visible figures inside `root` (canvases, then SVG diagrams), with their names.
 fn figures_in(root: &Element) -> Vec<(Element, Figure)> {
     let mut out = Vec::new();
+    // Laid out, and not inside a closed <details> of the view (Chromium lays out a closed
+    // details' content when asked for its size, though it does not show it).
     let shown = |el: &Element| {
         let r = el.get_bounding_client_rect();
-        r.width() >= 1.0 && r.height() >= 1.0
+        let folded = el
+            .closest("details:not([open])")
+            .ok()
+            .flatten()
+            .is_some_and(|d| root.contains(Some(&d)));
+        r.width() >= 1.0 && r.height() >= 1.0 && !folded
     };
     for (k, canvas) in each(root, "canvas").into_iter().enumerate() {
         let parent_name = canvas
@@ -251,8 +259,13 @@ fn figures_in(root: &Element) -> Vec<(Element, Figure)> {
             .ok()
             .flatten()
             .and_then(|p| p.get_attribute("data-testid"));
-        let name = name_of(&canvas, parent_name.unwrap_or_else(|| format!("chart-{k}")));
-        let csv = heat_map_of(&canvas).is_some();
+        let heat = heat_map_of(&canvas);
+        // A heat map is named by its figure (`influence-heatmap`), not by its cells' canvas.
+        let name = match heat.as_ref().and_then(|h| h.get_attribute("data-testid")) {
+            Some(figure) => figure,
+            None => name_of(&canvas, parent_name.unwrap_or_else(|| format!("chart-{k}"))),
+        };
+        let csv = heat.is_some();
         out.push((canvas, (Kind::Canvas, name, csv)));
     }
     for (k, svg) in each(root, "svg[role=img], svg[data-testid]")
@@ -300,12 +313,13 @@ fn before(a: &Element, b: &Element) -> std::cmp::Ordering {
 }
 
 /// The figures of `root` as present mode shows them, in page order: each figure's `<figure>`
-/// (or the figure itself), once, with its title.
+/// or `[data-present-block]` (e.g. the Flow diagram with its row labels), else the figure
+/// itself, once, with its title.
 pub fn figure_blocks(root: &Element) -> Vec<(Element, String)> {
     let mut out: Vec<(Element, String)> = Vec::new();
     for (el, figure) in figures_in(root) {
         let block = el
-            .closest("figure")
+            .closest("figure, [data-present-block]")
             .ok()
             .flatten()
             .filter(|b| root.contains(Some(b)))
@@ -343,6 +357,18 @@ fn parse_json(json: &str) -> Option<js_sys::Array> {
     js_sys::JSON::parse(json).ok()?.dyn_into().ok()
 }
 
+/// A legend colour as the file needs it: `var(--name)` is read from the page's theme.
+fn resolved(colour: String) -> String {
+    match colour
+        .strip_prefix("var(")
+        .and_then(|c| c.strip_suffix(')'))
+        .zip(document().document_element())
+    {
+        Some((name, root)) => computed(&root, name.trim()),
+        None => colour,
+    }
+}
+
 fn legend_of(el: &Element) -> Vec<(String, String)> {
     hook(el, "legend")
         .and_then(|json| parse_json(&json))
@@ -350,7 +376,7 @@ fn legend_of(el: &Element) -> Vec<(String, String)> {
             a.iter()
                 .filter_map(|pair| {
                     let pair: js_sys::Array = pair.dyn_into().ok()?;
-                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+                    Some((pair.get(0).as_string()?, resolved(pair.get(1).as_string()?)))
                 })
                 .collect()
         })
@@ -532,11 +558,30 @@ fn body_of(el: &Element, kind: Kind, spec: &mut CardSpec) -> Result<Body, String
     let rect = el.get_bounding_client_rect();
     let (mut width, mut height) = (rect.width().max(1.0), rect.height().max(1.0));
     match kind {
-        Kind::Svg => Ok(Body {
-            markup: inlined_svg(el, width, height)?,
-            width,
-            height,
-        }),
+        Kind::Svg => {
+            // A sticky gutter of row labels beside the diagram (`data-export-gutter`) goes
+            // into the file too, on the diagram's left.
+            let gutter = el
+                .previous_element_sibling()
+                .filter(|g| g.has_attribute("data-export-gutter"));
+            let mut markup = String::new();
+            let mut left = 0.0;
+            if let Some(g) = gutter {
+                let r = g.get_bounding_client_rect();
+                markup = inlined_svg(&g, r.width(), r.height())?;
+                left = r.width();
+                height = height.max(r.height());
+            }
+            markup.push_str(&format!(
+                r#"<g transform="translate({left:.1},0)">{}</g>"#,
+                inlined_svg(el, width, rect.height().max(1.0))?
+            ));
+            Ok(Body {
+                markup,
+                width: left + width,
+                height,
+            })
+        }
         Kind::Canvas => {
             let canvas: HtmlCanvasElement = el
                 .clone()
@@ -600,7 +645,12 @@ fn card_of(
         x_label: hook(el, "x"),
         y_label: hook(el, "y"),
         legend: legend_of(el),
-        background: computed(&body_el, "background-color"),
+        // The page's background is on <html> (the canvas), not on <body>.
+        background: [&body_el, &root]
+            .iter()
+            .map(|el| computed(el, "background-color"))
+            .find(|c| !c.is_empty() && c != "rgba(0, 0, 0, 0)" && c != "transparent")
+            .unwrap_or_else(|| "#ffffff".to_string()),
         foreground: computed(&body_el, "color"),
         muted: computed(&root, "--muted"),
         ..CardSpec::default()
@@ -822,7 +872,7 @@ pub fn ExportPanel(
             on:toggle=move |_| rescan()
             on:focusin=move |_| rescan()
             on:pointerenter=move |_| rescan()>
-            <summary data-testid="export-open" title=t("PNG, SVG and CSV files of the figures on screen", "Archivos PNG, SVG y CSV de las figuras en pantalla")>{t("Export figures", "Exportar figuras")}</summary>
+            <summary data-testid="export-open" title=t("PNG, SVG and CSV files of the figures on screen", "Archivos PNG, SVG y CSV de las figuras en pantalla")>{t("Export", "Exportar")}<span class="wide-only">{t(" figures", " figuras")}</span></summary>
             <div class="export-menu">
             <label class="export-theme">
                 <input type="checkbox" data-testid="export-light" prop:checked=move || print.get()

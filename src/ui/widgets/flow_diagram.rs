@@ -307,16 +307,59 @@ pub fn FlowDiagramView(
         let c = cursor.get()?;
         Some(frame.with(|f| tokens.with(|t| cursor_words(f, t, c, lang()))))
     };
+    // What an exported card says (widgets::export): the title and the key of the colours.
+    let export_title = move || {
+        frame.with(|f| match lang() {
+            Lang::En => format!(
+                "Information flow between positions: {}",
+                flow_label(f.label, Lang::En)
+            ),
+            Lang::Es => format!(
+                "Flujo de información entre posiciones: {}",
+                flow_label(f.label, Lang::Es)
+            ),
+        })
+    };
+    let export_legend = move || {
+        let lang = lang();
+        let entries = [
+            (
+                lang.pick(
+                    "reached by the selected token",
+                    "alcanzado por el token elegido",
+                ),
+                "#e07b00",
+            ),
+            (lang.pick("computed", "calculado"), "#8a96a3"),
+            (
+                lang.pick("not computed yet", "aún sin calcular"),
+                "var(--border)",
+            ),
+            (
+                lang.pick(
+                    "this step's edges (darker: larger weight)",
+                    "aristas de este paso (más oscuras: más peso)",
+                ),
+                "var(--accent)",
+            ),
+        ];
+        let pairs: Vec<String> = entries
+            .iter()
+            .map(|(l, c)| crate::ui::widgets::format::strings_json(&[l.to_string(), c.to_string()]))
+            .collect();
+        format!("[{}]", pairs.join(","))
+    };
     view! {
-        <div class="flow-diagram-box">
+        <div class="flow-diagram-box" data-present-block="">
             <div class="flow-scroll" data-own-keys="">
-                <svg class="flow-gutter" aria-hidden="true"
+                <svg class="flow-gutter" aria-hidden="true" data-export-gutter=""
                     viewBox=move || { let (_, h) = size(); format!("0 0 {GUTTER} {h}") }
                     width=GUTTER * PX_PER_UNIT
                     height=move || size().1 * PX_PER_UNIT>
                     {labels}
                 </svg>
                 <svg class="flow-diagram" data-testid=test_id role="img" tabindex="0"
+                    data-export-title=export_title data-export-legend=export_legend
                     class:playing=move || playing.get()
                     on:click=on_click on:keydown=on_key
                     on:blur=move |_| cursor.set(None)

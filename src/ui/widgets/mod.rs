@@ -3,6 +3,7 @@
 pub mod export;
 pub mod export_card;
 pub mod flow_diagram;
+pub mod fold;
 pub mod format;
 pub mod heatmap;
 pub mod player;

@@ -19,6 +19,9 @@ use crate::ui::i18n::{lang, t, Lang};
 /// Room kept for the bar at the top and a margin, in CSS pixels.
 const BAR: f64 = 64.0;
 
+/// Smallest scale: a figure taller than the window is shrunk to fit it, down to this.
+const MIN_ZOOM: f64 = 0.3;
+
 /// Largest enlargement (a small chart is not blown up past readability).
 const MAX_ZOOM: f64 = 3.0;
 
@@ -54,7 +57,8 @@ fn lift(block: &Element) -> Option<String> {
     let size = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     let (w, h) = (size(window.inner_width()), size(window.inner_height()));
     let px = |v: f64| format!("{v:.1}px");
-    let figure = block.tag_name() == "FIGURE";
+    // An HTML block (a `<figure>`, the Flow diagram's box) is zoomed; a lone canvas or svg is resized.
+    let figure = block.is_instance_of::<web_sys::HtmlElement>() && block.tag_name() != "CANVAS";
     let _ = style.set_property("width", &px(rect.width()));
     if !figure {
         let _ = style.set_property("height", &px(rect.height()));
@@ -65,7 +69,7 @@ fn lift(block: &Element) -> Option<String> {
     if lifted.width() > 0.0 && lifted.height() > 0.0 {
         let zoom = ((w - 48.0) / lifted.width())
             .min((h - 2.0 * BAR) / lifted.height())
-            .clamp(1.0, MAX_ZOOM);
+            .clamp(MIN_ZOOM, MAX_ZOOM);
         if figure {
             let _ = style.set_property("zoom", &format!("{zoom:.3}"));
         } else {

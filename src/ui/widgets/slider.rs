@@ -105,7 +105,9 @@ pub fn Slider(
                 aria-valuetext=shown
                 on:input:target=move |ev| {
                     if let Ok(p) = ev.target().value().parse::<f64>() {
-                        value.set(from_position(p.clamp(low, high)).clamp(min, max));
+                        // The value in force is the one a link carries (rounded as in the
+                        // URL), so a reloaded link draws exactly the same figures.
+                        value.set(spec.rounded(from_position(p.clamp(low, high)).clamp(min, max)));
                     }
                 }
             />

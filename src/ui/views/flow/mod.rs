@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use super::ViewEntry;
 use crate::core::tokens::MAX_TOKENS;
 use crate::ui::i18n::{family_name, lang, show, t, tr, Lang};
-use crate::ui::state::{AppReady, SharedInput};
+use crate::ui::state::{AppReady, SelectedToken, SharedInput};
 use crate::ui::trained::{TrainedBanner, TrainedModels};
 use crate::ui::url_state::url_state;
 use crate::ui::widgets::heatmap::Heatmap;
@@ -98,6 +98,8 @@ pub fn FlowView() -> impl IntoView {
     let ready = expect_context::<AppReady>();
     let trained = use_context::<TrainedModels>().map(|t| t.0);
     state.visible.set(true);
+    // The sentence's token row selects Flow's followed token while Flow is on screen.
+    expect_context::<SelectedToken>().claim(state.selected);
     on_cleanup(move || {
         state.visible.try_set(false);
     });

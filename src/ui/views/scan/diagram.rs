@@ -284,6 +284,25 @@ fn tip(tree: &[Picture], step: usize, row: usize, i: usize, lang: Lang) -> Strin
     node_tip(&tree[row], true, i, lang)
 }
 
+/// The key of the tree's colours for an exported card (`widgets::export`), as in `levels.rs`.
+fn export_legend(lang: Lang) -> String {
+    let pair = |label: &str, colour: &str| {
+        crate::ui::widgets::format::strings_json(&[label.to_string(), colour.to_string()])
+    };
+    format!(
+        "[{},{},{}]",
+        pair(
+            lang.pick("earlier operand", "operando anterior"),
+            "var(--earlier)"
+        ),
+        pair(
+            lang.pick("later operand", "operando posterior"),
+            "var(--later)"
+        ),
+        pair(lang.pick("copy", "copia"), "var(--move)")
+    )
+}
+
 /// The caption of the level shown, the tree, and the arithmetic of the hovered or focused node.
 #[component]
 pub fn LevelDiagram() -> impl IntoView {
@@ -323,6 +342,7 @@ pub fn LevelDiagram() -> impl IntoView {
         <p class="scan-phase" data-testid="scan-phase">{move || shown.with(|p| scan_caption(p, lang()))}</p>
         <div class="scan-svg-box">
             <svg data-testid="scan-svg" class="scan-tree" on:mouseover=on_hover on:focusin=on_focus
+                data-export-legend=move || export_legend(lang())
                 width=move || size.get().0 height=move || size.get().1
                 viewBox=move || { let (w, h) = size.get(); format!("0 0 {w} {h}") }
                 role="img" aria-label=move || lang().pick("The scan's tree of levels; the current level is lit", "El árbol de niveles del scan; el nivel actual está iluminado")>

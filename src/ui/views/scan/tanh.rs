@@ -12,7 +12,7 @@ use super::state::Source;
 use crate::core::scan::TanhScanComparison;
 use crate::core::scan_view::{TANH_A, TANH_A_RANGE, TANH_SCALE};
 use crate::ui::i18n::{lang, t, tr, Lang};
-use crate::ui::widgets::format::display_number;
+use crate::ui::widgets::format::{display_number, strings_json};
 use crate::ui::widgets::slider::Slider;
 
 /// Figure size (user units).
@@ -87,7 +87,10 @@ fn TanhFigure() -> impl IntoView {
                 <p data-testid="scan-tanh" data-max-error=c.max_abs_error.to_string() data-a=json(&a) data-b=json(&b)
                     data-exact=json(&c.exact) data-pseudo=json(&c.pseudo.h)>{measured}</p>
                 <p class="scan-hint">{hint}</p>
-                <svg class="scan-tanh-svg" width=W height=H viewBox=format!("0 0 {W} {H}") role="img"
+                <svg class="scan-tanh-svg" width=W height=H viewBox=format!("0 0 {W} {H}") role="img" data-export-name="scan-tanh"
+                    data-export-legend=format!("[{},{}]",
+                        strings_json(&[lang.pick("true tanh recurrence (solid)", "recurrencia tanh verdadera (continua)").to_string(), "var(--earlier)".to_string()]),
+                        strings_json(&[lang.pick("scanned imitation (dashed)", "imitación por scan (discontinua)").to_string(), "var(--later)".to_string()]))
                     aria-label=lang.pick("True tanh recurrence (solid) and the scanned imitation (dashed) per step", "Recurrencia tanh verdadera (continua) y la imitación por scan (discontinua) en cada paso")>
                     <line x1="34" y1=(H - 16.0) / 2.0 x2=W - 10.0 y2=(H - 16.0) / 2.0 class="scan-axis"></line>
                     <text x="2" y="12" class="scan-row-label">"h +1"</text>
