@@ -263,10 +263,34 @@ pub fn now_ms() -> f64 {
 
 /// Runs `f` in the first task after the next frame is drawn (`requestAnimationFrame`, then a
 /// zero timeout): whatever changed together with the request (a slider, the diagram) reaches
-/// the screen before heavy work takes the main thread.
+/// the screen before heavy work takes the main thread. A page that draws no frames (hidden:
+/// no animation frames at all) runs `f` after [`NO_FRAME_MS`] instead, so work never waits for
+/// a frame that does not come.
 pub fn after_next_frame(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, Duration::ZERO));
+    let once = std::rc::Rc::new(Cell::new(Some(f)));
+    let on_frame = std::rc::Rc::clone(&once);
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                if let Some(f) = on_frame.take() {
+                    f();
+                }
+            },
+            Duration::ZERO,
+        )
+    });
+    set_timeout(
+        move || {
+            if let Some(f) = once.take() {
+                f();
+            }
+        },
+        Duration::from_millis(NO_FRAME_MS),
+    );
 }
+
+/// How long [`after_next_frame`] waits for a frame before running its work anyway, ms.
+pub const NO_FRAME_MS: u64 = 250;
 
 /// Adds a job to the page's scheduler; its first call runs after the next frame (or in the
 /// next slice, if slices are already running).
