@@ -46,9 +46,7 @@ const idle = async (page: Page) => {
   await expect(page.getByTestId('fading-chart')).not.toHaveAttribute('data-curves', '{}');
 };
 
-// fixme (#18, not finished 2026-12-03): coming back starts the influence jobs again (data-jobs 31 → 39),
-// so the 'no recompute on return' part of this test fails.
-test.fixme('Fading keeps every control and curve across a visit to every other view', async ({ app, page }) => {
+test('Fading keeps every control and curve across a visit to every other view', async ({ app, page }) => {
   await app.open();
   await app.show('fading');
   await idle(page);

@@ -129,3 +129,46 @@ test('a bad seed gets a message and is not applied', async ({ app, page }) => {
   }
   await expect.poll(() => new URL(page.url()).searchParams.get('learn.seed')).toBe('42');
 });
+
+// "Reset this view to defaults" on Learn: every control back to its default (selective
+// copying with 16 noise tokens, 1000 steps, seed 42, every family, no experiment preset), the
+// seed notice gone — although the state outlives the view.
+test('Reset brings every Learn control back to its default', async ({ app, page }) => {
+  await app.open();
+  await app.show('learn');
+  await page.getByTestId('learn-task').selectOption('recall');
+  await page.getByTestId('slider-learn-knob').evaluate((el) => {
+    const input = el as HTMLInputElement;
+    input.value = '6';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.getByTestId('learn-steps').selectOption('250');
+  await page.getByTestId('learn-seed').fill('7');
+  await page.getByTestId('learn-seed').press('Enter');
+  await only(page, ['cnn', 'mamba']);
+  await page.getByTestId('learn-seed').fill('-5');
+  await page.getByTestId('learn-seed').press('Enter');
+  await expect(page.getByTestId('learn-seed-notice')).toContainText('is not a seed');
+  await expect(page.getByTestId('slider-learn-knob')).toHaveValue('6');
+  await app.show('flow');
+  await app.show('learn');
+  await expect(page.getByTestId('learn-task')).toHaveValue('recall');
+
+  await page.getByTestId('view-reset-learn').click();
+  await expect(page.getByTestId('learn-task')).toHaveValue('selective-copy');
+  await expect(page.getByTestId('slider-learn-knob')).toHaveValue('16');
+  await expect(page.getByTestId('learn-steps')).toHaveValue('1000');
+  await expect(page.getByTestId('learn-seed')).toHaveValue('42');
+  await expect(page.getByTestId('learn-preset')).toHaveValue('none');
+  await expect(page.getByTestId('learn-seed-notice')).toHaveText('');
+  for (const f of ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba']) {
+    await expect(page.getByTestId(`learn-family-${f}`)).toBeChecked();
+  }
+  // From an experiment preset too.
+  await page.getByTestId('learn-preset').selectOption('copying');
+  await expect(page.getByTestId('learn-preset')).toHaveValue('copying');
+  await page.getByTestId('view-reset-learn').click();
+  await expect(page.getByTestId('learn-preset')).toHaveValue('none');
+  await expect(page.getByTestId('learn-task')).toHaveValue('selective-copy');
+  await expect(page.getByTestId('learn-steps')).toHaveValue('1000');
+});

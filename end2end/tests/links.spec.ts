@@ -175,3 +175,47 @@ test('tokens are focusable: arrow keys move, Enter selects the view’s token', 
   await page.keyboard.press('ArrowRight');
   await app.screenshot('links-token-focus');
 });
+
+// A trained model's link that opens the Fading view (issue #18): the page retrains the model the
+// link names, with progress, then shows it in Fading — the same curves, to the last digit, as
+// the run the link was copied from (training is deterministic under the link's seed).
+test('a trained-model link opening Fading retrains with progress and shows the same curves', async ({ app, page, browser }) => {
+  test.setTimeout(300_000);
+  await app.open();
+  await app.show('learn');
+  await page.getByTestId('learn-task').selectOption('delayed-copy');
+  await page.getByTestId('learn-steps').selectOption('100');
+  for (const f of ['cnn', 'transformer', 'rnn', 'linear-rnn', 'mamba']) {
+    await page.getByTestId(`learn-family-${f}`).uncheck();
+  }
+  await page.getByTestId('learn-train').click();
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await page.getByTestId('learn-open-fading-s4d').click();
+  const chart = page.getByTestId('fading-trained-chart');
+  await expect(chart).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  const original = {
+    trained: await chart.getAttribute('data-trained'),
+    initial: await chart.getAttribute('data-initial'),
+  };
+  const link = await settledUrl(page, { view: 'fading', trained: 's4d.delayed-copy.4.42.100of100' });
+
+  const other = await browser.newPage();
+  const problems: string[] = [];
+  other.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text()); });
+  other.on('pageerror', (err) => problems.push(err.message));
+  await other.goto(link);
+  await expect(other.getByTestId('view-fading')).toBeVisible();
+  await expect(other.getByTestId('fading-trained-retraining')).toContainText('Retraining S4D', { timeout: 15_000 });
+  await other.getByTestId('fading-trained').screenshot({ path: 'screenshots/links-fading-retraining.png' });
+  await expect(other.getByTestId('fading-trained-banner')).toContainText('S4D trained 100 steps', { timeout: 150_000 });
+  const again = other.getByTestId('fading-trained-chart');
+  await expect(again).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  expect(await again.getAttribute('data-trained')).toBe(original.trained);
+  expect(await again.getAttribute('data-initial')).toBe(original.initial);
+  await expect(other.getByTestId('fading-trained-retraining')).toHaveCount(0);
+  await other.getByTestId('fading-trained').screenshot({ path: 'screenshots/links-fading-retrained.png' });
+  // The link still names the model (the key stays while it is open).
+  await expect.poll(() => new URL(other.url()).searchParams.get('trained')).toBe('s4d.delayed-copy.4.42.100of100');
+  expect(problems).toEqual([]);
+  await other.close();
+});

@@ -3,9 +3,12 @@
 //!
 //! A job is a closure called again and again, each call doing a bounded piece of work (a few
 //! milliseconds at most) and saying whether more remains ([`Step`]). The scheduler runs *slices*:
-//! a slice starts in its own browser task (`setTimeout(0)`, the first one after the next frame is
-//! drawn), calls jobs while another call is expected to fit in [`SLICE_MS`], then gives the main
-//! thread back so the page can draw and take input. Between slices the browser renders.
+//! a slice starts in its own browser task (the first one after the next frame is drawn), calls
+//! jobs while another call is expected to fit in [`SLICE_MS`], then gives the main thread back so
+//! the page can draw and take input. Between slices the browser renders when a frame is due.
+//! The next slice is queued with a message to the page's own `MessageChannel`, not with
+//! `setTimeout(0)`: a chain of zero timeouts is clamped to ≥ 4 ms after five nestings (HTML
+//! timers), which left a quarter of the time idle.
 //!
 //! - Jobs take turns (round robin); [`Priority::Interactive`] work (what the reader is waiting
 //!   to see, such as a heat map filling in) runs before [`Priority::Background`] work (training,
@@ -32,6 +35,8 @@ use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use leptos::leptos_dom::helpers::{request_animation_frame, set_timeout};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Length of one slice, in milliseconds: under one 16.7 ms frame, leaving the rest of the frame
 /// to the page's own drawing.
@@ -215,6 +220,38 @@ thread_local! {
     static QUEUE: RefCell<Queue> = RefCell::new(Queue::default());
     /// Whether a slice is already scheduled.
     static SCHEDULED: Cell<bool> = const { Cell::new(false) };
+    /// The channel whose messages start slices (created at the first slice): the sending port,
+    /// and the receiving port with its handler (kept alive here).
+    static CHANNEL: RefCell<Option<Channel>> = const { RefCell::new(None) };
+}
+
+struct Channel {
+    send: web_sys::MessagePort,
+    _receive: web_sys::MessagePort,
+    _on_message: Closure<dyn FnMut()>,
+}
+
+/// Queues [`tick`] as a new task, at once (a message to the page's own channel; a zero timeout
+/// if the browser has no `MessageChannel`).
+fn queue_tick() {
+    let posted = CHANNEL.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            let channel = web_sys::MessageChannel::new().ok()?;
+            let on_message = Closure::<dyn FnMut()>::new(tick);
+            let receive = channel.port1();
+            receive.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            *c = Some(Channel {
+                send: channel.port2(),
+                _receive: receive,
+                _on_message: on_message,
+            });
+        }
+        c.as_ref()?.send.post_message(&JsValue::NULL).ok()
+    });
+    if posted.is_none() {
+        set_timeout(tick, Duration::ZERO);
+    }
 }
 
 /// Milliseconds since page load (`performance.now()`).
@@ -226,10 +263,34 @@ pub fn now_ms() -> f64 {
 
 /// Runs `f` in the first task after the next frame is drawn (`requestAnimationFrame`, then a
 /// zero timeout): whatever changed together with the request (a slider, the diagram) reaches
-/// the screen before heavy work takes the main thread.
+/// the screen before heavy work takes the main thread. A page that draws no frames (hidden:
+/// no animation frames at all) runs `f` after [`NO_FRAME_MS`] instead, so work never waits for
+/// a frame that does not come.
 pub fn after_next_frame(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, Duration::ZERO));
+    let once = std::rc::Rc::new(Cell::new(Some(f)));
+    let on_frame = std::rc::Rc::clone(&once);
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                if let Some(f) = on_frame.take() {
+                    f();
+                }
+            },
+            Duration::ZERO,
+        )
+    });
+    set_timeout(
+        move || {
+            if let Some(f) = once.take() {
+                f();
+            }
+        },
+        Duration::from_millis(NO_FRAME_MS),
+    );
 }
+
+/// How long [`after_next_frame`] waits for a frame before running its work anyway, ms.
+pub const NO_FRAME_MS: u64 = 250;
 
 /// Adds a job to the page's scheduler; its first call runs after the next frame (or in the
 /// next slice, if slices are already running).
@@ -264,7 +325,7 @@ pub fn pending() -> Vec<&'static str> {
 fn tick() {
     let more = QUEUE.with(|q| run_slice(q, &now_ms, SLICE_MS));
     if more {
-        set_timeout(tick, Duration::ZERO);
+        queue_tick();
     } else {
         SCHEDULED.with(|s| s.set(false));
     }

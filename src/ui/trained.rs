@@ -211,6 +211,22 @@ impl TrainedLink {
     }
 }
 
+/// The trained-model context, with the origin a link names (`trained=…` in the address the
+/// page was opened with, or a preset) put in it: the Learn state then retrains that model with
+/// progress and opens it. A view calls this while it is built, before it mounts
+/// [`TrainedBanner`] (whose key then consumes the link's value).
+pub fn read_trained_link() -> TrainedLink {
+    let link = use_context::<TrainedLink>().unwrap_or_default();
+    if let Some(raw) = url_state().and_then(|u| u.initial("trained")) {
+        if let Ok(origin) = TrainedOrigin::from_link(&raw) {
+            if link.origin.get_untracked() != Some(origin) {
+                link.origin.set(Some(origin));
+            }
+        }
+    }
+    link
+}
+
 /// Mirrors the trained model's origin under the global link key `trained` while it is mounted.
 #[component]
 fn TrainedLinkKey(link: TrainedLink) -> impl IntoView {
@@ -289,13 +305,7 @@ pub fn TrainedBanner(
     /// Test id prefix (the view id).
     prefix: &'static str,
 ) -> impl IntoView {
-    let link = use_context::<TrainedLink>().unwrap_or_default();
-    // A link naming a trained model: read it now, so the key below mounts and consumes it.
-    if let Some(raw) = url_state().and_then(|u| u.initial("trained")) {
-        if let Ok(origin) = TrainedOrigin::from_link(&raw) {
-            link.origin.set(Some(origin));
-        }
-    }
+    let link = read_trained_link();
     let retraining = move || {
         let done = link.retraining.get()?;
         let origin = link.origin.get()?;

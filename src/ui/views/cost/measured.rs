@@ -5,8 +5,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::data::{download_csv, measured_chart, points_json, slopes_json};
-use super::runner::{self, RunState, BATCHES};
-use super::state::CostState;
+use super::runner::{self, BATCHES};
+use super::state::{CostState, RunState};
 use super::HeaderCells;
 use crate::core::cost::{measurements_csv, D_MODEL};
 use crate::core::models::family::Family;
@@ -142,10 +142,10 @@ pub fn Measured(children: Children) -> impl IntoView {
             {move || match lang() {
                 Lang::En => format!("Runs each model's real forward pass (without the trace the other views animate) on seeded random inputs, \
                     n = 64, 128, …, each point the median of {BATCHES} batches, each batch timed as a whole. \
-                    One batch runs per frame so the page stays responsive, and the measurement goes on while another view is open."),
+                    Batches run one at a time, each in a slice of about 12 ms between frames, so the page stays responsive, and the measurement goes on while another view is open."),
                 Lang::Es => format!("Ejecuta la pasada hacia delante real de cada modelo (sin la traza que animan las otras vistas) sobre entradas aleatorias con semilla, \
                     n = 64, 128, …; cada punto es la mediana de {BATCHES} lotes, y cada lote se cronometra entero. \
-                    Se ejecuta un lote por fotograma para que la página siga respondiendo, y la medición sigue mientras se ve otra vista."),
+                    Los lotes se ejecutan de uno en uno, cada uno en una porción de unos 12 ms entre fotogramas, para que la página siga respondiendo, y la medición sigue mientras se ve otra vista."),
             }}
         </p>
         <RunControls/>

@@ -1,5 +1,6 @@
 //! The time-sliced measurement: a queue of (family, n) points, one batch of forward passes per
-//! animation frame, each batch sized to ≈ 12 ms, so the page keeps drawing. It writes its
+//! call of a background job of the page's scheduler (`ui::scheduler`), each batch sized to
+//! ≈ 12 ms (one slice), so the page keeps drawing. It writes its
 //! results into [`CostState`]'s signals (owned by the app shell), so it goes on, and its table
 //! stays, while another view is open. The transformer's pass grows as n² and is run in slices
 //! from the point where one pass would outlast a batch (`transformer::SlicedForward`: Q/K/V,
@@ -8,24 +9,24 @@
 //! is not run, and the view says so.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use leptos::leptos_dom::helpers::request_animation_frame;
 use leptos::prelude::*;
 use ndarray::Array2;
 
-use super::state::CostState;
+use super::state::{CostState, RunSignals, RunState};
 use crate::core::cost::{forwards_per_batch, median, Measurement, D_MODEL, MEASURE_LENS};
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
 use crate::core::models::transformer::SlicedForward;
 use crate::core::rng::{normal_matrix, rng_for};
 use crate::ui::i18n::{core_error_in, family_name, Lang};
+use crate::ui::scheduler::{self, Priority, Step};
 use crate::ui::widgets::format::display_number;
 
 /// Batches timed per point; the point is their median.
 pub const BATCHES: usize = 5;
-/// Wall time one batch aims for (one batch runs per frame).
-const BATCH_TARGET_MS: f64 = 12.0;
+/// Wall time one batch aims for (one slice of the scheduler).
+const BATCH_TARGET_MS: f64 = scheduler::SLICE_MS;
 /// A forward pass predicted longer than this is not run: it would freeze the page.
 const BLOCK_LIMIT_MS: f64 = 50.0;
 /// A point is skipped when its predicted pass is longer than this (the prediction from the
@@ -38,41 +39,7 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// What the run shows while and after it works.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunState {
-    Idle,
-    Running,
-    Done,
-    Cancelled,
-}
-
-impl RunState {
-    pub fn id(self) -> &'static str {
-        match self {
-            RunState::Idle => "idle",
-            RunState::Running => "running",
-            RunState::Done => "done",
-            RunState::Cancelled => "cancelled",
-        }
-    }
-}
-
-/// The signals the measurement writes.
-#[derive(Clone, Copy)]
-pub struct RunSignals {
-    pub state: RwSignal<RunState>,
-    /// (finished batches, total batches planned)
-    pub progress: RwSignal<(usize, usize)>,
-    pub results: RwSignal<Vec<Measurement>>,
-    /// Warnings in (English, Spanish) — a model not run, an error: written by the runner,
-    /// outside any reactive owner.
-    pub notes: RwSignal<Vec<(String, String)>>,
-    /// How a point was measured (the transformer's slices): information, not a warning.
-    pub method_notes: RwSignal<Vec<(String, String)>>,
-}
-
-/// The measurement in progress: a queue of (family, n) points, one batch per frame.
+/// The measurement in progress: a queue of (family, n) points, one batch per call.
 struct Runner {
     generation: u64,
     seed: u64,
@@ -361,23 +328,21 @@ impl Runner {
     }
 }
 
-/// Runs one tick per animation frame until done or the generation changes (cancel, unmount).
-fn schedule(runner: Arc<Mutex<Runner>>, live: Arc<AtomicU64>, ui: RunSignals) {
-    request_animation_frame(move || {
-        let finished = {
-            let Ok(mut r) = runner.lock() else {
-                return;
-            };
-            if r.generation != live.load(Ordering::Relaxed) {
-                return;
+/// Runs the measurement as a background job of the page's scheduler, one tick per call (a
+/// batch is sized to about a slice, so about one batch per slice), until done or the
+/// generation changes (cancel, a new run).
+fn schedule(mut runner: Runner, live: Arc<AtomicU64>, ui: RunSignals) {
+    scheduler::spawn("cost", Priority::Background, move |_| {
+        if runner.generation != live.load(Ordering::Relaxed) {
+            return Step::Done;
+        }
+        match runner.tick(ui) {
+            Tick::Continue => Step::More,
+            Tick::Finished => {
+                ui.progress.update(|p| p.0 = p.1);
+                ui.state.set(RunState::Done);
+                Step::Done
             }
-            matches!(r.tick(ui), Tick::Finished)
-        };
-        if finished {
-            ui.progress.update(|p| p.0 = p.1);
-            ui.state.set(RunState::Done);
-        } else {
-            schedule(runner, live, ui);
         }
     });
 }
@@ -419,7 +384,7 @@ pub fn start(s: CostState, seed: u64) {
         batches_done: 0,
         slicing: PassInSlices::default(),
     };
-    schedule(Arc::new(Mutex::new(runner)), live, ui);
+    schedule(runner, live, ui);
 }
 
 /// Stops the measurement in progress (its points so far stay).

@@ -7,12 +7,45 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::runner::{RunSignals, RunState};
-use crate::core::cost::{theory_table, Metric, TheoryRow, D_MODEL, THEORY_LENS};
+use crate::core::cost::{theory_table, Measurement, Metric, TheoryRow, D_MODEL, THEORY_LENS};
 use crate::core::models::family::{Family, ModelConfig};
 
 /// The counted tables of every family at the defaults (computed once).
 pub type Tables = Arc<Vec<(Family, Vec<TheoryRow>)>>;
+
+/// What the run shows while and after it works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunState {
+    Idle,
+    Running,
+    Done,
+    Cancelled,
+}
+
+impl RunState {
+    pub fn id(self) -> &'static str {
+        match self {
+            RunState::Idle => "idle",
+            RunState::Running => "running",
+            RunState::Done => "done",
+            RunState::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The signals the measurement writes.
+#[derive(Clone, Copy)]
+pub struct RunSignals {
+    pub state: RwSignal<RunState>,
+    /// (finished batches, total batches planned)
+    pub progress: RwSignal<(usize, usize)>,
+    pub results: RwSignal<Vec<Measurement>>,
+    /// Warnings in (English, Spanish) — a model not run, an error: written by the runner,
+    /// outside any reactive owner.
+    pub notes: RwSignal<Vec<(String, String)>>,
+    /// How a point was measured (the transformer's slices): information, not a warning.
+    pub method_notes: RwSignal<Vec<(String, String)>>,
+}
 
 /// Everything the Cost view shows, kept while another view is open.
 #[derive(Clone, Copy)]

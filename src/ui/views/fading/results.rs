@@ -9,16 +9,26 @@
 use leptos::prelude::*;
 use ndarray::{Array1, Array2, ArrayView2};
 
-use super::state::Configs;
 use crate::core::fading::{
     linear_rnn_closed_form, mamba_influence_with_delta_columns, row_curve, s4d_closed_form,
     selective_delta, MarkRole,
 };
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
-use crate::core::models::{linear_rnn, mamba, rnn, s4d};
+use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
 use crate::ui::i18n::core_error;
 use crate::ui::influence::{self, InfluenceKind, InfluenceState};
 use crate::ui::state::{Shared, SharedInput};
+
+/// Every family's configuration, from the sliders.
+#[derive(Clone, PartialEq)]
+pub struct Configs {
+    pub cnn: cnn::Config,
+    pub transformer: transformer::Config,
+    pub rnn: rnn::Config,
+    pub linear: linear_rnn::Config,
+    pub s4d: s4d::Config,
+    pub mamba: mamba::Config,
+}
 
 /// Spectral radii of the vanishing/exploding demo.
 pub const RADII: [f32; 3] = [0.5, 1.0, 1.5];
@@ -161,9 +171,12 @@ impl FamilyJob {
                 Family::Mamba => ModelConfig::Mamba(c.mamba.clone()),
             })
         });
+        // The weights are drawn again only when their inputs change in value (another view
+        // may set the shared width or seed to the value it already has).
+        let inputs = Memo::new(move |_| (cfg.get(), input.d_model.get(), input.seed.get()));
         let params = Memo::new(move |_| {
-            let (d, seed) = (input.d_model.get(), input.seed.get());
-            cfg.with(|c| c.init(d, seed))
+            inputs
+                .with(|(c, d, seed)| c.init(*d, *seed))
                 .map(Shared::new)
                 .map_err(|e| core_error(&e))
         });
@@ -276,26 +289,32 @@ impl DemoJob {
             })
         });
         // Δ is overridden in the demo, so the Δ bias and selectivity sliders do not rerun it.
-        let mamba_params = Memo::new(move |_| {
-            let (d, seed) = (input.d_model.get(), input.seed.get());
+        // As for the families: weights drawn again only when their inputs change in value.
+        let mamba_inputs = Memo::new(move |_| {
             let cfg = configs.with(|c| mamba::Config {
                 delta_bias_shift: 0.0,
                 selectivity: 1.0,
                 ..c.mamba.clone()
             });
-            mamba::Params::init(&cfg, d, seed)
+            (cfg, input.d_model.get(), input.seed.get())
+        });
+        let mamba_params = Memo::new(move |_| {
+            mamba_inputs
+                .with(|(cfg, d, seed)| mamba::Params::init(cfg, *d, *seed))
                 .map(Shared::new)
                 .map_err(|e| core_error(&e))
         });
-        let s4d_params = Memo::new(move |_| {
-            let (d, seed) = (input.d_model.get(), input.seed.get());
+        let s4d_inputs = Memo::new(move |_| {
             let delta = crate::ui::knobs::s4d::DELTA.clamp(delta0.get()) as f32;
             let cfg = configs.with(|c| s4d::Config {
                 delta,
                 ..c.s4d.clone()
             });
-            ModelConfig::S4d(cfg)
-                .init(d, seed)
+            (cfg, input.d_model.get(), input.seed.get())
+        });
+        let s4d_params = Memo::new(move |_| {
+            s4d_inputs
+                .with(|(cfg, d, seed)| ModelConfig::S4d(cfg.clone()).init(*d, *seed))
                 .map(Shared::new)
                 .map_err(|e| core_error(&e))
         });
@@ -358,8 +377,10 @@ pub type VanishResult = Result<Vec<(f32, f32, Array2<f32>)>, String>;
 
 /// The same RNN weights rescaled to each of [`RADII`], on the shared sentence.
 pub fn vanish(input: SharedInput) -> Memo<VanishResult> {
+    // Computed again only when the width or seed change in value.
+    let inputs = Memo::new(move |_| (input.d_model.get(), input.seed.get()));
     Memo::new(move |_| {
-        let (d, seed) = (input.d_model.get(), input.seed.get());
+        let (d, seed) = inputs.get();
         input.embeddings.with(|e| {
             RADII
                 .iter()

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use super::results::{self, DemoJob, FamilyJob, Row, VanishResult};
+use super::results::{self, Configs, DemoJob, FamilyJob, Row, VanishResult};
 use crate::core::fading::MarkRole;
 use crate::core::models::family::Family;
 use crate::core::models::{cnn, linear_rnn, mamba, rnn, s4d, transformer};
@@ -28,17 +28,6 @@ pub const DEMO_STRENGTH: f64 = 3.0;
 pub const DEMO_MARKS: [usize; 1] = [1];
 /// Δ₀ of the "reference regime" preset: Mamba's own initial Δ lies in [0.001, 0.1].
 pub const REFERENCE_DELTA0: f64 = 0.05;
-
-/// Every family's configuration, from the sliders.
-#[derive(Clone, PartialEq)]
-pub struct Configs {
-    pub cnn: cnn::Config,
-    pub transformer: transformer::Config,
-    pub rnn: rnn::Config,
-    pub linear: linear_rnn::Config,
-    pub s4d: s4d::Config,
-    pub mamba: mamba::Config,
-}
 
 /// The Fading view's controls and results.
 #[derive(Clone, Copy)]

@@ -19,7 +19,7 @@ use crate::ui::charts::fading::Curve;
 use crate::ui::i18n::{core_error, family_name, lang, t, tr, Lang};
 use crate::ui::palette::family_rgb;
 use crate::ui::state::SharedInput;
-use crate::ui::trained::{ModelSource, TrainedBanner, TrainedModels};
+use crate::ui::trained::{read_trained_link, ModelSource, TrainedBanner, TrainedModels};
 
 /// Colour of the before-training curve (neutral grey, readable on light and dark charts).
 const BEFORE_COLOUR: (u8, u8, u8) = (128, 128, 128);
@@ -34,6 +34,9 @@ pub fn TrainedFading() -> impl IntoView {
     let Some(TrainedModels(trained)) = use_context::<TrainedModels>() else {
         return None::<AnyView>.into_any();
     };
+    // A link naming a trained model (`?view=fading&trained=…`): the panel opens at once and
+    // shows the retraining's progress, then the retrained model.
+    let link = read_trained_link();
     let source = ModelSource::new(input, Some(trained));
     let last = Memo::new(move |_| source.labels.with(|l| l.len().saturating_sub(1)));
     let curves = Memo::new(move |_| -> Rows {
@@ -116,12 +119,13 @@ pub fn TrainedFading() -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || source.is_trained()>
+        <Show when=move || source.is_trained() || link.origin.with(Option::is_some)>
             <section class="fading-demo fading-trained" data-testid="fading-trained">
                 <h3>{t("The model trained in the Learn view", "El modelo entrenado en la vista Aprender")}</h3>
                 <TrainedBanner trained=trained prefix="fading"
                     note=tr("The chart below is their fading curve on this example, next to the same model before training;", "El gráfico de abajo es su curva de desvanecimiento en este ejemplo, junto al mismo modelo antes de entrenar;")
                     back=tr("back to the untrained models", "volver a los modelos sin entrenar") />
+                <Show when=move || source.is_trained()>
                 <p>{output_line}</p>
                 <ol class="fading-tokens trained-tokens" data-testid="fading-trained-tokens">
                     {move || source.labels.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
@@ -137,6 +141,7 @@ pub fn TrainedFading() -> impl IntoView {
                 </figure>
                 <p class="fading-hint" role="status" data-testid="fading-trained-progress">{progress}</p>
                 <p class="notice" role="status">{notice}</p>
+                </Show>
             </section>
         </Show>
     }

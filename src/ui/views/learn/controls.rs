@@ -46,6 +46,10 @@ fn bind_link(state: LearnState) {
     url.bind("seed", false, state.seed, u64::to_string, |raw| {
         parse_whole(raw, 0, MAX_LEARN_SEED)
     });
+    if url.initial("learn.seed").is_some() {
+        // A link, a preset or Reset set the seed: a typed seed's refusal no longer applies.
+        state.seed_notice.set(None);
+    }
     let step_names = ["100", "250", "500", "1000", "2000"];
     url.bind_choice(
         "steps",

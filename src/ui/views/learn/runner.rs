@@ -1,16 +1,16 @@
-//! Training in slices, owned by the app: the runs of [`LearnState`] advance in slices of about
-//! `SLICE_MS` between frames (`set_timeout(0)`), a quarter of an Adam step at a time
-//! (`Training::work`), the model that is furthest behind first, so all curves grow together
-//! and no task blocks the page for long; the page refresh runs in a slice of its own. Pause
-//! stops after the current quarter step (Resume finishes that step). The loop reads only the
-//! state, never the view, so it goes on while another view is open.
+//! Training in slices, owned by the app: the runs of [`LearnState`] advance as one background
+//! job of the page's scheduler (`ui::scheduler`, which also runs the influence matrices and
+//! Cost's measurement), a quarter of an Adam step at a time (`Training::work`), the model that
+//! is furthest behind first, so all curves grow together and no task blocks the page for long.
+//! A unit of work runs while another like the last one fits in the slice's budget; the page is
+//! refreshed at most every `REFRESH_MS`, at the end of a slice. Pause stops after the current
+//! quarter step (Resume finishes that step). The job reads only the state, never the view, so
+//! it goes on while another view is open.
 //!
 //! A trained model opened in Flow or Fading is a snapshot of its run at the step reached; its
 //! [`TrainedOrigin`] (family, task, size, seed, steps) is the `trained` link key, and a page
 //! opened with that key retrains the same run to the same step here (training is
 //! deterministic: the same seed draws the same weights and batches) and opens the result.
-
-use std::time::Duration;
 
 use leptos::prelude::*;
 
@@ -20,14 +20,10 @@ use crate::core::learn::presets::preset;
 use crate::core::learn::tasks::example_of;
 use crate::core::learn::train::{EvalTally, Score, Settings, Training, EVAL_CHUNKS};
 use crate::core::models::family::Family;
-use crate::ui::influence::now_ms;
+use crate::ui::scheduler::{self, Budget, Priority, Step};
 use crate::ui::state::{CurrentView, Shared};
 use crate::ui::trained::{TrainedModel, TrainedOrigin};
 
-/// Training time per slice before yielding to the browser, in milliseconds. A slice stops
-/// before a unit of work (a quarter of a step, or an evaluation chunk) that would cross it,
-/// judging by the previous unit, and always runs at least one.
-pub const SLICE_MS: f64 = 10.0;
 /// The page (charts, table) is refreshed at most this often while training, in milliseconds.
 const REFRESH_MS: f64 = 100.0;
 /// Index of the task example a trained model is shown on (far beyond any training batch).
@@ -79,45 +75,57 @@ fn work_one(session: &mut Session) -> bool {
     }
 }
 
-/// Runs one slice and schedules the next while `mine` is the current generation and running.
-/// The page refresh (table, charts) gets a slice of its own, so a frame never waits for
-/// training and redrawing together.
-fn slice(state: LearnState, mine: u64) {
+/// What one call of the training job did: the last unit's length, and whether work remains.
+struct Worked {
+    more: bool,
+    unit_ms: f64,
+}
+
+/// Units of work (quarter steps, evaluation chunks) while another one like the last is expected
+/// to fit in the scheduler's budget; at least one.
+fn work_for(session: &mut Session, budget: &Budget) -> Worked {
+    loop {
+        let began = budget.now_ms();
+        let more = work_one(session);
+        let unit_ms = budget.now_ms() - began;
+        if !more || budget.remaining_ms() < unit_ms {
+            return Worked { more, unit_ms };
+        }
+    }
+}
+
+/// One call of the training job of generation `mine`: trains for the budget, refreshes the
+/// page at most every [`REFRESH_MS`] (then ends the slice so the page draws), and at the end
+/// shows the result, marks the runs paused (a link's stopping point) or done and delivers a
+/// link's model.
+fn train_call(state: LearnState, mine: u64, budget: &Budget) -> Step {
     let session = state.session;
     if session.try_with_value(|s| s.generation) != Some(mine)
         || state.status.try_get_untracked() != Some(Status::Running)
     {
-        return;
+        return Step::Done;
     }
-    let next = move || set_timeout(move || slice(state, mine), Duration::ZERO);
-    let start = now_ms();
-    let refresh_due = session.with_value(|s| start - s.refreshed_at >= REFRESH_MS);
-    if refresh_due {
-        session.update_value(|s| s.refreshed_at = start);
+    let Some(worked) = session.try_update_value(|s| work_for(s, budget)) else {
+        return Step::Done;
+    };
+    if !worked.more {
         state.refresh();
-        next();
-        return;
-    }
-    let mut more = true;
-    let mut last_unit = 0.0;
-    session.update_value(|s| {
-        while more && now_ms() - start + last_unit < SLICE_MS {
-            let began = now_ms();
-            more = work_one(s);
-            last_unit = now_ms() - began;
-        }
-    });
-    if more {
-        next();
-    } else if session.with_value(|s| s.stop_at.is_some()) {
-        state.refresh();
-        state.status.set(Status::Paused);
+        let stopped = session.with_value(|s| s.stop_at.is_some());
+        state.status.set(if stopped {
+            Status::Paused
+        } else {
+            Status::Done
+        });
         state.deliver_link();
-    } else {
-        state.refresh();
-        state.status.set(Status::Done);
-        state.deliver_link();
+        return Step::Done;
     }
+    let now = budget.now_ms();
+    if session.with_value(|s| now - s.refreshed_at >= REFRESH_MS) {
+        session.update_value(|s| s.refreshed_at = now);
+        state.refresh();
+        return Step::Yield;
+    }
+    Step::MoreTaking(worked.unit_ms)
 }
 
 impl LearnState {
@@ -133,12 +141,16 @@ impl LearnState {
         self.summaries.set(shown);
     }
 
+    /// Trains in the page's scheduler (`ui::scheduler`, background priority) until done,
+    /// paused or replaced: a job of an older generation stops at its next call.
     fn start_loop(&self) {
         let mine = self.session.with_value(|s| s.generation) + 1;
         self.session.update_value(|s| s.generation = mine);
         self.status.set(Status::Running);
         let state = *self;
-        set_timeout(move || slice(state, mine), Duration::ZERO);
+        scheduler::spawn("learn", Priority::Background, move |budget| {
+            train_call(state, mine, budget)
+        });
     }
 
     /// Starts fresh runs of `families` on `settings` (replacing any), stopping at `stop_at`;
