@@ -335,7 +335,7 @@ test('keyboard: → and ← change chapter, Esc leaves and keeps the view as con
   await expect(page.locator('[data-tour-highlight]')).toHaveCount(0);
 });
 
-test('the chapter list jumps; a link copied mid-tour reopens what was on screen', async ({ app, page }) => {
+test('the chapter list jumps; a link copied mid-tour reopens what was on screen; a declined offer is not made again', async ({ app, page }) => {
   await app.open('?tour=1');
   await page.getByTestId('tour-list').selectOption('5');
   await checkChapter(page, 4, 'en');
@@ -349,6 +349,12 @@ test('the chapter list jumps; a link copied mid-tour reopens what was on screen'
   await page.goto(url);
   await expect(page.getByTestId('tour-progress')).toHaveText(`5 / ${CHAPTERS.length}`);
   await expect(page.getByTestId('slider-r')).toHaveValue('0.5');
+  // Declined once, the offer is not made again on this device (a reload, a new visit).
+  await app.open();
+  await page.getByTestId('tour-offer-dismiss').click();
+  await expect(page.getByTestId('tour-offer')).toHaveCount(0);
+  await app.open();
+  await expect(page.getByTestId('tour-offer')).toHaveCount(0);
   // A link with other parameters does not offer the tour; a bad chapter number is reported.
   await app.open('?view=scan');
   await expect(page.getByTestId('tour-offer')).toHaveCount(0);

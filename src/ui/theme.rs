@@ -50,7 +50,7 @@ const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
 const STORAGE_KEY: &str = "seqmix.theme";
 
 /// This page's `localStorage`, when the browser allows it (private modes may not).
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 

@@ -78,9 +78,8 @@ pub struct Stability {
     pub euler_threshold: f64,
 }
 
-/// [`Stability`] of [`DiagSystem::real_pair`] at `delta`.
-pub fn discretization_stability(delta: f64) -> Stability {
-    let system = DiagSystem::real_pair();
+/// [`Stability`] of `system` (the SSM view's chosen A) at `delta`.
+pub fn discretization_stability(system: &DiagSystem, delta: f64) -> Stability {
     let gain = |method: Method| {
         system
             .a
@@ -241,12 +240,28 @@ mod tests {
     #[test]
     fn stability_of_the_real_pair() {
         // A = −0.5 and −3: ZOH |Ā| = e^{−0.5Δ}; Euler |1 − 3Δ| (the fast state) or 1 − 0.5Δ.
-        let s = discretization_stability(0.8);
+        let real = DiagSystem::real_pair();
+        let s = discretization_stability(&real, 0.8);
         assert_abs_diff_eq!(s.zoh_gain, (-0.4f64).exp(), epsilon = 1e-12);
         assert_abs_diff_eq!(s.euler_gain, 1.4, epsilon = 1e-12);
         assert_abs_diff_eq!(s.euler_threshold, 2.0 / 3.0, epsilon = 1e-12);
-        let s = discretization_stability(0.3);
+        let s = discretization_stability(&real, 0.3);
         assert_abs_diff_eq!(s.euler_gain, 0.85, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn stability_of_the_oscillating_system() {
+        // A = −0.4 ± 3i (one stored state) and −1: ZOH |Ā| = e^{Re(a)·Δ}, largest e^{−0.4Δ};
+        // Euler |1 + Δa|, at Δ = 0.8 largest for the complex pole: √((1 − 0.32)² + 2.4²);
+        // Euler is stable while |1 + Δa| < 1, i.e. Δ < −2·Re(a)/|a|² = 0.8/9.16 for it.
+        let s = discretization_stability(&DiagSystem::oscillating(), 0.8);
+        assert_abs_diff_eq!(s.zoh_gain, (-0.32f64).exp(), epsilon = 1e-12);
+        assert_abs_diff_eq!(
+            s.euler_gain,
+            (0.68f64.powi(2) + 2.4f64.powi(2)).sqrt(),
+            epsilon = 1e-12
+        );
+        assert_abs_diff_eq!(s.euler_threshold, 0.8 / 9.16, epsilon = 1e-12);
     }
 
     #[test]

@@ -39,8 +39,9 @@ pub struct Settings {
     pub r: f64,
     /// Elements the Scan view scans.
     pub scan_n: usize,
-    /// The SSM view's discretization step Δ.
+    /// The SSM view's discretization step Δ and its system ("real", "oscillating").
     pub ssm_delta: f64,
+    pub ssm_system: String,
     pub demo: Demo,
     /// The Learn view's task and its size.
     pub learn: Option<(Task, usize)>,
@@ -83,6 +84,7 @@ pub fn read(id: &str) -> Settings {
         "ssm" => {
             if let Some(ssm) = use_context::<SsmState>() {
                 s.ssm_delta = ssm.delta.get();
+                s.ssm_system = ssm.disc_system.get();
             }
         }
         "selection" => {

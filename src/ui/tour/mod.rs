@@ -25,6 +25,16 @@ use leptos::prelude::*;
 use crate::ui::url_state::{parse_query, parse_whole, Parsed, UrlState};
 use crate::ui::view_boundary::ViewRebuild;
 use chapters::CHAPTERS;
+
+/// Where "the offer was answered" is remembered on this device.
+const OFFER_KEY: &str = "seqmix.tour-offer";
+
+/// Whether the reader already started or declined the tour on this device.
+fn offer_answered() -> bool {
+    crate::ui::theme::storage()
+        .and_then(|s| s.get_item(OFFER_KEY).ok().flatten())
+        .is_some()
+}
 pub use panel::TourPanel;
 
 /// Attribute the tour puts on the element a chapter points at (styled in `main.css`).
@@ -91,6 +101,15 @@ impl Tour {
         self.binding.set_value(Some(owner));
     }
 
+    /// The reader started the tour from the offer or declined it: the offer goes, and is not
+    /// made again on this device (`localStorage`, like the theme).
+    pub fn answer_offer(&self) {
+        self.offer.set(false);
+        if let Some(storage) = crate::ui::theme::storage() {
+            let _ = storage.set_item(OFFER_KEY, "answered");
+        }
+    }
+
     /// Opens chapter `number` (1-based, clamped): its view, rebuilt from its link parameters.
     pub fn go(&self, number: usize) {
         let number = number.clamp(1, CHAPTERS.len());
@@ -138,7 +157,7 @@ impl Tour {
             .unwrap_or_default();
         let pairs = parse_query(&search);
         if pairs.is_empty() {
-            self.offer.set(true);
+            self.offer.set(!offer_answered());
             return;
         }
         let Some((_, raw)) = pairs.iter().rev().find(|(k, _)| k == "tour") else {

@@ -11,6 +11,7 @@ use crate::core::models::family::Family;
 use crate::core::scan::Algorithm;
 use crate::core::tour;
 use crate::ui::i18n::Lang;
+use crate::ui::views::ssm::discretization::system_named;
 
 /// A piece of the line: words, or a live number.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,7 +169,7 @@ pub fn notice(chapter: &Chapter, n: usize, settings: &Settings, lang: Lang) -> V
             }
         }
         "scan" => scan(l, settings.scan_n),
-        "ssm" => ssm(l, settings.ssm_delta),
+        "ssm" => ssm(l, &settings.ssm_system, settings.ssm_delta),
         "selection" => selection(l, &settings.demo),
         "learn" => learn(l, settings.learn),
         "cost" => {
@@ -267,8 +268,8 @@ fn scan(l: Line, size: usize) -> Vec<Part> {
 }
 
 /// |Ā| under zero-order hold and Euler at the SSM view's step `delta`.
-fn ssm(l: Line, delta: f64) -> Vec<Part> {
-    let s = tour::discretization_stability(delta);
+fn ssm(l: Line, system: &str, delta: f64) -> Vec<Part> {
+    let s = tour::discretization_stability(&system_named(system), delta);
     let cmp = |g: f64| if g < 1.0 { " < 1" } else { " ≥ 1" };
     let shown = format(delta, 2, l.lang);
     l.text(
@@ -403,6 +404,7 @@ mod tests {
             r: 0.9,
             scan_n: 16,
             ssm_delta: 0.8,
+            ssm_system: "real".to_string(),
             demo: Demo {
                 delta0: 1.0,
                 delta: vec![0.05, 20.0, 0.05, 0.05],

@@ -31,9 +31,9 @@ pub fn TourPanel(
                    "¿Es tu primera vez? Una visita guiada cuenta la historia de las CNN a Mamba sobre estas vistas en vivo, en ")}
                 {CHAPTERS.len()}
                 {t(" short chapters. ", " capítulos cortos. ")}
-                <button data-testid="tour-start" on:click=move |_| tour.go(1)>{t("Start the tour", "Empezar la visita")}</button>
+                <button data-testid="tour-start" on:click=move |_| { tour.answer_offer(); tour.go(1) }>{t("Start the tour", "Empezar la visita")}</button>
                 " "
-                <button class="link-button" data-testid="tour-offer-dismiss" on:click=move |_| tour.offer.set(false)>{t("no, thanks", "no, gracias")}</button>
+                <button class="link-button" data-testid="tour-offer-dismiss" on:click=move |_| tour.answer_offer()>{t("no, thanks", "no, gracias")}</button>
             </p>
         </Show>
         <Show when=move || tour.active.get()>

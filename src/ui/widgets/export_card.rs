@@ -293,12 +293,13 @@ fn colour_bar(svg: &mut String, bar: &ColorBar, x: f64, top: f64, height: f64) {
             scale_css(t, bar.diverging)
         );
     }
-    let top = top + 18.0;
-    let height = (height - 18.0).max(40.0);
+    // The label sits a full line above the bar, clear of the top tick (centred on the bar's top).
+    let top = top + 26.0;
+    let height = (height - 26.0).max(40.0);
     let _ = write!(
         svg,
         r#"</linearGradient></defs><text x="{x:.1}" y="{:.1}" class="tick">{}</text><rect x="{x:.1}" y="{top:.1}" width="14" height="{height:.1}" fill="url(#colour-bar)"/>"#,
-        top - 6.0,
+        top - 12.0,
         xml(&bar.label)
     );
     let mut ticks = vec![(bar.high, 0.0), (bar.low, 1.0)];

@@ -241,6 +241,9 @@ pub fn Heatmap(
     /// Called with (row, column) when a cell is clicked or chosen with Enter.
     #[prop(optional)]
     on_select: Option<Callback<(usize, usize)>>,
+    /// A short title for the exported card (else the export falls back to the caption).
+    #[prop(optional, into)]
+    title: Option<Signal<String>>,
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<Canvas>::new();
     let (hovered, set_hovered) = signal(None::<(usize, usize)>);
@@ -394,7 +397,8 @@ pub fn Heatmap(
     };
     view! {
         <figure class="heatmap" class:token-columns=token_columns data-testid=test_id data-values=move || values.with(|v| matrix_json(v))
-            data-labels=move || row_labels.with(|l| strings_json(l))>
+            data-labels=move || row_labels.with(|l| strings_json(l))
+            data-export-title=move || title.map(|t| t.get())>
             <p class="visually-hidden" id=summary_id.clone()>{summary}</p>
             <div class="heat-scroll" data-own-keys="">
                 <div class="heat-grid">

@@ -225,7 +225,12 @@ impl Runner {
         let predicted = ui.results.with_untracked(|r| predicted_ms(r, family, len));
         if let ModelParams::Transformer(transformer) = params {
             // Sliced from where one pass would outlast a batch: never one long block.
-            if self.slicing.pass.is_some() || predicted.is_some_and(|ms| ms > BATCH_TARGET_MS) {
+            // Once slicing started it goes on for the longer n (and a calibration pass that
+            // ran long, e.g. on a busy machine, starts it instead of stopping the family).
+            if self.slicing.pass.is_some()
+                || self.slicing.sliced_from.is_some()
+                || predicted.is_some_and(|ms| ms > BATCH_TARGET_MS)
+            {
                 self.slicing.sliced_from.get_or_insert(len);
                 match self.slicing.run_for(transformer, x, BATCH_TARGET_MS) {
                     Ok(Some(pass_ms)) => self.record_batch(family, len, pass_ms, ui),
@@ -283,6 +288,12 @@ impl Runner {
                 return Tick::Continue;
             }
             let single = now_ms() - start;
+            if single > BLOCK_LIMIT_MS && matches!(params, ModelParams::Transformer(_)) {
+                // The transformer's pass can be split across frames: measure this point (and
+                // the longer ones) in slices rather than stop.
+                self.slicing.sliced_from.get_or_insert(len);
+                return Tick::Continue;
+            }
             if single > BLOCK_LIMIT_MS {
                 // Already run once: keep that single pass as the point, run nothing longer.
                 ui.results.update(|r| {

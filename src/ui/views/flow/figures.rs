@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::captions::{heat_caption, EMPTY};
 use super::state::{FlowState, PaneModel};
-use crate::ui::i18n::{lang, show, t};
+use crate::ui::i18n::{family_name, lang, show, t, tr};
 use crate::ui::influence::InfluenceKind;
 use crate::ui::url_state::url_state;
 use crate::ui::widgets::flow_diagram::{DiagramFrame, FlowDiagramView};
@@ -81,6 +81,27 @@ pub fn Figures(model: PaneModel, suffix: &'static str) -> impl IntoView {
         }
         .to_string()
     });
+    // The exported card's title: what the matrix is, for which model.
+    let title = Signal::derive(move || {
+        let family = model.knobs.family.get();
+        let name = family_name(family, lang());
+        match model.kind.get() {
+            InfluenceKind::Hidden if family.id() == "mamba" => tr(
+                "Mamba's hidden attention ‖α[:, i, j]‖",
+                "Atención oculta de Mamba ‖α[:, i, j]‖",
+            )
+            .now()
+            .to_string(),
+            _ => format!(
+                "{} ‖∂yᵢ/∂xⱼ‖ — {name}",
+                tr(
+                    "Influence of input j on output i",
+                    "Influencia de la entrada j en la salida i"
+                )
+                .now()
+            ),
+        }
+    });
     let selected = state.selected;
     let empty = move || model.labels.with(Vec::is_empty);
     let diagram_id = if suffix.is_empty() {
@@ -103,7 +124,7 @@ pub fn Figures(model: PaneModel, suffix: &'static str) -> impl IntoView {
                 })}
                 <div class="flow-heat">
                     <Heatmap values=heat_values row_labels=model.labels token_columns=true
-                        test_id=heat_id caption=caption scale=model.scale
+                        test_id=heat_id caption=caption title=title scale=model.scale
                         selected=Signal::from(selected)
                         on_select=Callback::new(move |(_, j)| selected.set(j)) />
                     <div class="heat-meta">

@@ -91,16 +91,32 @@ fn row_nodes(tree: &[Picture], r: usize, step: usize) -> &[NodeView] {
 /// built one attribute call at a time cost a frame of their own when n changes). Text is
 /// escaped; it holds numbers, span notation and "pad".
 pub fn tree_markup(tree: &[Picture], step: usize, algorithm: Algorithm, lang: Lang) -> String {
-    use std::fmt::Write;
     let Some(first) = tree.first() else {
         return String::new();
     };
     let (count, rows) = (first.before.len(), tree.len());
     let step = step.min(rows - 1);
     let lay = Layout::new(count, rows);
-    let (width, height) = lay.size(count, rows);
     let mut out = String::with_capacity(rows * count * 160 + 1024);
-    // The lit level's band.
+    write_backdrop(&mut out, &lay, count, rows, step, algorithm);
+    write_arrows(&mut out, &lay, tree, step);
+    for r in 0..rows {
+        write_row(&mut out, &lay, tree, r, step, lang);
+    }
+    out
+}
+
+/// The lit level's band and the vertical lines between the chunked scan's blocks.
+fn write_backdrop(
+    out: &mut String,
+    lay: &Layout,
+    count: usize,
+    rows: usize,
+    step: usize,
+    algorithm: Algorithm,
+) {
+    use std::fmt::Write;
+    let (width, height) = lay.size(count, rows);
     if step >= 1 {
         let _ = write!(
             out,
@@ -109,7 +125,6 @@ pub fn tree_markup(tree: &[Picture], step: usize, algorithm: Algorithm, lang: La
             2.0 * lay.row_h
         );
     }
-    // Vertical lines between the chunked scan's blocks.
     if let Algorithm::Chunked { block } = algorithm {
         if block > 0 && block < count {
             for k in 1..count.div_ceil(block) {
@@ -122,7 +137,11 @@ pub fn tree_markup(tree: &[Picture], step: usize, algorithm: Algorithm, lang: La
             }
         }
     }
-    // Arrows of every level that has run: the lit one in full, the earlier ones faint.
+}
+
+/// Arrows of every level that has run: the lit one in full, the earlier ones faint.
+fn write_arrows(out: &mut String, lay: &Layout, tree: &[Picture], step: usize) {
+    use std::fmt::Write;
     for (level, p) in tree.iter().enumerate().take(step + 1).skip(1) {
         let lit = level == step;
         let (y1, y2) = (
@@ -161,90 +180,126 @@ pub fn tree_markup(tree: &[Picture], step: usize, algorithm: Algorithm, lang: La
             }
         }
     }
-    for r in 0..rows {
-        let y = lay.y(r);
-        let label = if r == 0 {
-            lang.pick("inputs", "entradas").to_string()
+}
+
+/// Row `r` of the tree: its label and its nodes (the two rows around the lit level take focus).
+fn write_row(out: &mut String, lay: &Layout, tree: &[Picture], r: usize, step: usize, lang: Lang) {
+    use std::fmt::Write;
+    let y = lay.y(r);
+    let label = if r == 0 {
+        lang.pick("inputs", "entradas").to_string()
+    } else {
+        format!("{} {r}", lang.pick("level", "nivel"))
+    };
+    let _ = write!(
+        out,
+        r#"<text x="4" y="{:.1}" class="scan-row-label{}">{}</text>"#,
+        y + lay.node_h * 0.5 + 4.0,
+        if r == step { " scan-row-lit" } else { "" },
+        escape(&label)
+    );
+    let (role, future) = match r {
+        _ if step >= 1 && r + 1 == step => ("before", false),
+        _ if step >= 1 && r == step => ("after", false),
+        0 if step == 0 => ("before", false),
+        _ => ("level", r > step),
+    };
+    for (i, nv) in row_nodes(tree, r, step).iter().enumerate() {
+        write_node(
+            out,
+            lay,
+            NodeSpot {
+                i,
+                r,
+                y,
+                role,
+                future,
+            },
+            nv,
+            lang,
+        );
+    }
+}
+
+/// Where a node is drawn and what its row is to the lit level.
+struct NodeSpot {
+    i: usize,
+    r: usize,
+    y: f64,
+    role: &'static str,
+    future: bool,
+}
+
+/// One node: a box with its span and (a, b), or a bare box in the compact layout.
+fn write_node(out: &mut String, lay: &Layout, spot: NodeSpot, nv: &NodeView, lang: Lang) {
+    use std::fmt::Write;
+    let NodeSpot {
+        i,
+        r,
+        y,
+        role,
+        future,
+    } = spot;
+    let range_attr = span_label(nv.span, nv.padding);
+    let mut class = String::from("scan-node");
+    if nv.changed && role == "after" {
+        class.push_str(" scan-changed");
+    }
+    if nv.padding {
+        class.push_str(" scan-pad");
+    }
+    if role == "after" && !nv.changed {
+        class.push_str(" scan-same");
+    }
+    if future {
+        class.push_str(" scan-future");
+    }
+    if role == "after" && nv.changed {
+        class.push_str(" scan-arrive");
+    }
+    let focus = if role == "level" {
+        ""
+    } else {
+        r#" tabindex="0""#
+    };
+    let (x, mid) = (lay.x(i), lay.x(i) + lay.node_w / 2.0);
+    if lay.compact {
+        // One element per node (n = 64 draws up to 64 × 13 of them).
+        let _ = write!(
+            out,
+            r#"<rect class="{class}" data-i="{i}" data-row="{role}" data-level="{r}" data-range="{}"{focus} x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="2"></rect>"#,
+            escape(&range_attr),
+            lay.node_w,
+            lay.node_h,
+        );
+        return;
+    }
+    let _ = write!(
+        out,
+        r#"<g class="{class}" data-i="{i}" data-row="{role}" data-level="{r}" data-range="{}"{focus}><rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="4"></rect>"#,
+        escape(&range_attr),
+        lay.node_w,
+        lay.node_h,
+    );
+    if !future {
+        // "pad" is the core's word for a padding node; the rest ([j..i], ∅) is notation.
+        let range = if range_attr == "pad" {
+            lang.pick("pad", "relleno").to_string()
         } else {
-            format!("{} {r}", lang.pick("level", "nivel"))
+            range_attr.clone()
         };
         let _ = write!(
             out,
-            r#"<text x="4" y="{:.1}" class="scan-row-label{}">{}</text>"#,
-            y + lay.node_h * 0.5 + 4.0,
-            if r == step { " scan-row-lit" } else { "" },
-            escape(&label)
+            r#"<text x="{mid:.1}" y="{:.1}" class="scan-range">{}</text><text x="{mid:.1}" y="{:.1}">a {}</text><text x="{mid:.1}" y="{:.1}">b {}</text>"#,
+            y + 14.0,
+            escape(&range),
+            y + 29.0,
+            escape(&display_number(nv.value.a)),
+            y + 43.0,
+            escape(&display_number(nv.value.b)),
         );
-        let (role, future) = match r {
-            _ if step >= 1 && r + 1 == step => ("before", false),
-            _ if step >= 1 && r == step => ("after", false),
-            0 if step == 0 => ("before", false),
-            _ => ("level", r > step),
-        };
-        for (i, nv) in row_nodes(tree, r, step).iter().enumerate() {
-            let range_attr = span_label(nv.span, nv.padding);
-            let mut class = String::from("scan-node");
-            if nv.changed && role == "after" {
-                class.push_str(" scan-changed");
-            }
-            if nv.padding {
-                class.push_str(" scan-pad");
-            }
-            if role == "after" && !nv.changed {
-                class.push_str(" scan-same");
-            }
-            if future {
-                class.push_str(" scan-future");
-            }
-            if role == "after" && nv.changed {
-                class.push_str(" scan-arrive");
-            }
-            let focus = if role == "level" {
-                ""
-            } else {
-                r#" tabindex="0""#
-            };
-            let (x, mid) = (lay.x(i), lay.x(i) + lay.node_w / 2.0);
-            if lay.compact {
-                // One element per node (n = 64 draws up to 64 × 13 of them).
-                let _ = write!(
-                    out,
-                    r#"<rect class="{class}" data-i="{i}" data-row="{role}" data-level="{r}" data-range="{}"{focus} x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="2"></rect>"#,
-                    escape(&range_attr),
-                    lay.node_w,
-                    lay.node_h,
-                );
-                continue;
-            }
-            let _ = write!(
-                out,
-                r#"<g class="{class}" data-i="{i}" data-row="{role}" data-level="{r}" data-range="{}"{focus}><rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="4"></rect>"#,
-                escape(&range_attr),
-                lay.node_w,
-                lay.node_h,
-            );
-            if !future {
-                // "pad" is the core's word for a padding node; the rest ([j..i], ∅) is notation.
-                let range = if range_attr == "pad" {
-                    lang.pick("pad", "relleno").to_string()
-                } else {
-                    range_attr.clone()
-                };
-                let _ = write!(
-                    out,
-                    r#"<text x="{mid:.1}" y="{:.1}" class="scan-range">{}</text><text x="{mid:.1}" y="{:.1}">a {}</text><text x="{mid:.1}" y="{:.1}">b {}</text>"#,
-                    y + 14.0,
-                    escape(&range),
-                    y + 29.0,
-                    escape(&display_number(nv.value.a)),
-                    y + 43.0,
-                    escape(&display_number(nv.value.b)),
-                );
-            }
-            out.push_str("</g>");
-        }
     }
-    out
+    out.push_str("</g>");
 }
 
 /// `text` safe inside SVG markup, as text or an attribute value.

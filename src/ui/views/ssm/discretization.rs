@@ -149,6 +149,14 @@ pub struct DiscretizationMemos {
     pub sweep: Memo<Option<Plot>>,
 }
 
+/// The system the "A" menu names (its link values: "real", "oscillating").
+pub fn system_named(name: &str) -> DiagSystem {
+    match name {
+        "oscillating" => DiagSystem::oscillating(),
+        _ => DiagSystem::real_pair(),
+    }
+}
+
 /// Builds the panel's memos from its controls (in the state) and the sentence.
 fn discretization_memos(
     input: SharedInput,
@@ -156,10 +164,7 @@ fn discretization_memos(
     preset: RwSignal<String>,
     delta: RwSignal<f64>,
 ) -> DiscretizationMemos {
-    let system = Memo::new(move |_| match preset.get().as_str() {
-        "oscillating" => DiagSystem::oscillating(),
-        _ => DiagSystem::real_pair(),
-    });
+    let system = Memo::new(move |_| preset.with(|name| system_named(name)));
     // The input signal and horizon: shared by the run at Δ and the sweep over Δ.
     let signal = Memo::new(move |_| {
         Ok(match source.get().as_str() {
