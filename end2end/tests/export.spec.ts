@@ -144,6 +144,8 @@ test('the export uses the current theme, or a light one for print', async ({ app
 const LEGEND_HOOK_PENDING = new Set<string>([]);
 
 test('every view: each listed figure downloads as a valid, self-describing file', async ({ app, page }) => {
+  // Dozens of downloads over six fresh pages: ≈ 40 s on an idle 2-core machine, more on a busy one.
+  test.setTimeout(240_000);
   await app.open();
   const views = await page.locator('[data-testid^="nav-"]').evaluateAll((els) =>
     els.map((e) => e.getAttribute('data-testid')!.slice(4)),

@@ -16,6 +16,7 @@ use ndarray::Array2;
 
 use super::state::{CostState, RunSignals, RunState};
 use crate::core::cost::{forwards_per_batch, median, Measurement, D_MODEL, MEASURE_LENS};
+use crate::core::error::CoreError;
 use crate::core::models::family::{Family, ModelConfig, ModelParams};
 use crate::core::models::transformer::SlicedForward;
 use crate::core::rng::{normal_matrix, rng_for};
@@ -197,15 +198,7 @@ impl Runner {
             match ModelConfig::default_for(family).init(D_MODEL, self.seed) {
                 Ok(params) => self.params = Some((family, params)),
                 Err(e) => {
-                    let name = family_name(family, Lang::En);
-                    let es = family_name(family, Lang::Es);
-                    let (e_en, e_es) = (core_error_in(&e, Lang::En), core_error_in(&e, Lang::Es));
-                    ui.notes.update(|n| {
-                        n.push((
-                            format!("{name}: not run ({e_en})."),
-                            format!("{es}: no se ejecutó ({e_es})."),
-                        ))
-                    });
+                    note_error(ui, family, None, &e);
                     self.skip_rest_of(family);
                     return Tick::Continue;
                 }
@@ -236,16 +229,7 @@ impl Runner {
                     Ok(Some(pass_ms)) => self.record_batch(family, len, pass_ms, ui),
                     Ok(None) => {}
                     Err(e) => {
-                        let (name, es) =
-                            (family_name(family, Lang::En), family_name(family, Lang::Es));
-                        let (e_en, e_es) =
-                            (core_error_in(&e, Lang::En), core_error_in(&e, Lang::Es));
-                        ui.notes.update(|n| {
-                            n.push((
-                                format!("{name} at n = {len}: {e_en}"),
-                                format!("{es} con n = {len}: {e_es}"),
-                            ))
-                        });
+                        note_error(ui, family, Some(len), &e);
                         self.skip_rest_of(family);
                     }
                 }
@@ -276,14 +260,7 @@ impl Runner {
             }
             let start = now_ms();
             if let Err(e) = params.forward(x.view()) {
-                let (name, es) = (family_name(family, Lang::En), family_name(family, Lang::Es));
-                let (e_en, e_es) = (core_error_in(&e, Lang::En), core_error_in(&e, Lang::Es));
-                ui.notes.update(|n| {
-                    n.push((
-                        format!("{name} at n = {len}: {e_en}"),
-                        format!("{es} con n = {len}: {e_es}"),
-                    ))
-                });
+                note_error(ui, family, Some(len), &e);
                 self.skip_rest_of(family);
                 return Tick::Continue;
             }
@@ -337,6 +314,23 @@ impl Runner {
         self.record_batch(family, len, elapsed / self.per_batch as f64, ui);
         Tick::Continue
     }
+}
+
+/// Says in both languages why `family` (at `len`, or at all) was not measured.
+fn note_error(ui: RunSignals, family: Family, len: Option<usize>, e: &CoreError) {
+    let (name, es) = (family_name(family, Lang::En), family_name(family, Lang::Es));
+    let (e_en, e_es) = (core_error_in(e, Lang::En), core_error_in(e, Lang::Es));
+    let note = match len {
+        Some(len) => (
+            format!("{name} at n = {len}: {e_en}"),
+            format!("{es} con n = {len}: {e_es}"),
+        ),
+        None => (
+            format!("{name}: not run ({e_en})."),
+            format!("{es}: no se ejecutó ({e_es})."),
+        ),
+    };
+    ui.notes.update(|n| n.push(note));
 }
 
 /// Runs the measurement as a background job of the page's scheduler, one tick per call (a
