@@ -171,7 +171,8 @@ pub fn App() -> impl IntoView {
             }).collect_view()}
             </nav>
             <div class="header-tools">
-                <ExportPanel root_selector="main" view=current/>
+                <ExportPanel root_selector="main" view=current
+                    view_title=Signal::derive(move || views::find(current.get()).map_or("", |v| v.title.get(lang())))/>
                 <PresentMode/>
                 <LanguageAndTheme/>
             </div>

@@ -27,10 +27,14 @@ pub fn TourPanel(
     view! {
         <Show when=move || tour.offer.get() && !tour.active.get()>
             <p class="tour-offer" data-testid="tour-offer">
-                {t("New here? A guided tour tells the story from CNNs to Mamba on these live views, in ",
-                   "¿Es tu primera vez? Una visita guiada cuenta la historia de las CNN a Mamba sobre estas vistas en vivo, en ")}
-                {CHAPTERS.len()}
-                {t(" short chapters. ", " capítulos cortos. ")}
+                {t("New here? ", "¿Es tu primera vez? ")}
+                // On a phone the offer stays one line: the description is for wider screens.
+                <span class="wide-only">
+                    {t("A guided tour tells the story from CNNs to Mamba on these live views, in ",
+                       "Una visita guiada cuenta la historia de las CNN a Mamba sobre estas vistas en vivo, en ")}
+                    {CHAPTERS.len()}
+                    {t(" short chapters. ", " capítulos cortos. ")}
+                </span>
                 <button data-testid="tour-start" on:click=move |_| { tour.answer_offer(); tour.go(1) }>{t("Start the tour", "Empezar la visita")}</button>
                 " "
                 <button class="link-button" data-testid="tour-offer-dismiss" on:click=move |_| tour.answer_offer()>{t("no, thanks", "no, gracias")}</button>

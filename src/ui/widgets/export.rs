@@ -749,7 +749,7 @@ fn failed(e: &str) -> String {
 /// exports it as `format` (`png`, `svg` or `csv`).
 fn export(
     root: &Element,
-    view: &str,
+    (view, view_title): (&str, &str),
     figure: &Figure,
     format: &'static str,
     notice: RwSignal<Option<String>>,
@@ -761,7 +761,11 @@ fn export(
     let s = settings(view);
     let part = hook(&el, "name").unwrap_or_else(|| figure.name.clone());
     let file = file_name(view, &part, &s, format);
-    let view_title = crate::ui::views::find(view).map_or(view, |v| v.title.get(lang_untracked()));
+    let view_title = if view_title.is_empty() {
+        view
+    } else {
+        view_title
+    };
     match format {
         "svg" => {
             let card = card_of(&el, &figure, view_title, &s)?;
@@ -822,6 +826,9 @@ pub fn ExportPanel(
     /// The view shown: when it changes, the panel closes and forgets its list.
     #[prop(into)]
     view: Signal<&'static str>,
+    /// The shown view's title in the page's language, for the cards' captions.
+    #[prop(into)]
+    view_title: Signal<&'static str>,
 ) -> impl IntoView {
     let figures = RwSignal::new(Vec::<Figure>::new());
     let details = NodeRef::<leptos::html::Details>::new();
@@ -846,9 +853,10 @@ pub fn ExportPanel(
     };
     let run = move |figure: Figure, format: &'static str| {
         let go = move || {
-            let result = root()
-                .ok_or("nothing on screen".to_string())
-                .and_then(|r| export(&r, view.get_untracked(), &figure, format, notice));
+            let result = root().ok_or("nothing on screen".to_string()).and_then(|r| {
+                let titled = (view.get_untracked(), view_title.get_untracked());
+                export(&r, titled, &figure, format, notice)
+            });
             notice.set(result.err().map(|e| failed(&e)));
         };
         // Light for print: switch the page to light, let the charts redraw, export, switch back.

@@ -134,13 +134,14 @@ pub fn FlowView() -> impl IntoView {
             })}
             <Player step=state.step total=total playing=state.playing link_max=MAX_TOKENS />
             <p class="steps-line" data-testid="steps-line">{move || steps_line(state)}</p>
-            <p class="flow-steps-note" data-testid="steps-note">{show(captions::STEPS_NOTE)}</p>
             <div class="flow-panes" class:compare=move || state.compare.get()>
                 <FlowPane model=state.a suffix="" />
                 <Show when=move || state.compare.get()>
                     <FlowPane model=state.b suffix="-b" />
                 </Show>
             </div>
+            // Below the figures: it explains the steps line, and the diagram comes first.
+            <p class="flow-steps-note" data-testid="steps-note">{show(captions::STEPS_NOTE)}</p>
             <Embeddings />
         </section>
     }
