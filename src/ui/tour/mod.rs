@@ -252,8 +252,10 @@ fn scroll_into_free_part(el: &web_sys::Element) {
 /// wins.
 fn keep_highlight(tour: Tour) {
     use std::cell::Cell;
-    // (ticks left to follow the element, its height at the last scroll).
-    let follow = Cell::new((0u32, -1.0f64));
+    // (ticks left to follow the element, its height and its top in the document at the last
+    // look). The document position moves only when the layout above it shifts (a fold, a
+    // figure filling in), never when the reader scrolls, so following it never fights them.
+    let follow = Cell::new((0u32, -1.0f64, f64::NAN));
     let tick = move || {
         let Some(active) = tour.active.try_get_untracked() else {
             return;
@@ -263,19 +265,24 @@ fn keep_highlight(tour: Tour) {
         }
         if tour.scroll.get_untracked() {
             tour.scroll.set(false);
-            follow.set((8, -1.0));
+            follow.set((20, -1.0, f64::NAN));
         }
         let selector = tour.chapter_untracked().highlight;
         let Some(el) = mark_highlight(Some(selector)) else {
             return;
         };
-        let (left, last) = follow.get();
+        let (left, last_h, last_top) = follow.get();
         if left > 0 {
-            let h = el.get_bounding_client_rect().height();
-            if (h - last).abs() > 1.0 {
+            let rect = el.get_bounding_client_rect();
+            let scrolled = web_sys::window()
+                .and_then(|w| w.scroll_y().ok())
+                .unwrap_or(0.0);
+            let (h, top) = (rect.height(), rect.top() + scrolled);
+            let moved = last_top.is_nan() || (top - last_top).abs() > 1.0;
+            if (h - last_h).abs() > 1.0 || moved {
                 scroll_into_free_part(&el);
             }
-            follow.set((left - 1, h));
+            follow.set((left - 1, h, top));
         }
     };
     let _ = set_interval_with_handle(tick, std::time::Duration::from_millis(300));
