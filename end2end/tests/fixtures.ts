@@ -72,3 +72,16 @@ export async function settledUrl(page: Page, pairs: Record<string, string>): Pro
     .toBe(true);
   return page.url();
 }
+
+/** The largest gap between the true tanh recurrence h_t = tanh(a_t·h_{t−1} + b_t) (h_{−1} = 0)
+ *  and the Hillis–Steele pattern run with the pseudo-combine that treats tanh steps as if they
+ *  composed like affine ones — recomputed in the tests, independently of the app. */
+export function tanhScanError(a: number[], b: number[]): number {
+  let h = 0;
+  const exact = a.map((at, t) => (h = Math.tanh(at * h + b[t])));
+  let nodes = a.map((at, t) => [at, b[t]]);
+  for (let off = 1; off < a.length; off *= 2) {
+    nodes = nodes.map((node, i) => (i < off ? node : [nodes[i - off][0] * node[0], node[0] * Math.tanh(nodes[i - off][1]) + node[1]]));
+  }
+  return Math.max(...nodes.map((node, t) => Math.abs(Math.tanh(node[1]) - exact[t])));
+}

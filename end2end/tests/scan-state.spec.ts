@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, tanhScanError } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // Issue #18: the Scan, Cost and SSM views keep everything while another view is open.
@@ -130,13 +130,7 @@ test('screenshots: Scan at n = 8 and 64, the tanh counter-example, Cost, SSM', a
   expect(a).toHaveLength(8);
   a.forEach((v) => expect(v).toBeCloseTo(0.9, 6));
   expect(Math.max(...b.map(Math.abs))).toBeCloseTo(2, 5);
-  let h = 0;
-  const exact = a.map((at, t) => (h = Math.tanh(at * h + b[t])));
-  let nodes = a.map((at, t) => [at, b[t]]);
-  for (let off = 1; off < a.length; off *= 2) {
-    nodes = nodes.map((node, i) => (i < off ? node : [nodes[i - off][0] * node[0], node[0] * Math.tanh(nodes[i - off][1]) + node[1]]));
-  }
-  const gap = Math.max(...nodes.map((node, t) => Math.abs(Math.tanh(node[1]) - exact[t])));
+  const gap = tanhScanError(a, b);
   expect(gap).toBeGreaterThan(0.2);
   const err = Number(await panel.getAttribute('data-max-error'));
   expect(Math.abs(err - gap)).toBeLessThan(1e-4);

@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, tanhScanError } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // Independent formulas (from the issue text), computed here, never read from the page.
@@ -258,14 +258,7 @@ test('the tanh recurrence through the scan pattern: the measured error is shown 
   b.forEach((v, t) => expect(Math.abs(v - scanned.b[t] * ratio)).toBeLessThan(1e-5));
   expect(Math.max(...b.map(Math.abs))).toBeCloseTo(2, 5);
   // True tanh recurrence and the Hillis–Steele pattern with the pseudo-combine, recomputed here.
-  let h = 0;
-  const exact = a.map((at, t) => (h = Math.tanh(at * h + b[t])));
-  let nodes = a.map((at, t) => [at, b[t]]);
-  for (let off = 1; off < a.length; off *= 2) {
-    nodes = nodes.map((node, i) => (i < off ? node : [nodes[i - off][0] * node[0], node[0] * Math.tanh(nodes[i - off][1]) + node[1]]));
-  }
-  const pseudo = nodes.map((node) => Math.tanh(node[1]));
-  const maxError = Math.max(...pseudo.map((p, t) => Math.abs(p - exact[t])));
+  const maxError = tanhScanError(a, b);
   const shown = Number(await panel.getAttribute('data-max-error'));
   expect(maxError).toBeGreaterThan(0.2);
   expect(Math.abs(shown - maxError)).toBeLessThan(1e-4);
