@@ -158,6 +158,36 @@ test('present mode: one figure at a time, moved through by keyboard, the animati
   await expect(bar).toHaveCount(0);
 });
 
+/** The CSS animations seen on the page while `view`'s player plays for about 2 s (sampled every 100 ms). */
+async function animationsWhilePlaying(page: Page, view: string): Promise<string[]> {
+  const scope = page.getByTestId(`view-${view}`);
+  await scope.getByTestId('player-reset').click();
+  await scope.getByTestId('player-play').click();
+  const seen = new Set<string>();
+  for (let i = 0; i < 20; i++) {
+    const names = await page.evaluate(() =>
+      document.getAnimations().map((a) => (a as CSSAnimation).animationName ?? ''),
+    );
+    names.forEach((n) => seen.add(n));
+    await page.waitForTimeout(100);
+  }
+  await scope.getByTestId('player-reset').click();
+  return [...seen];
+}
+
+test('motion: playing draws the edges and moves the values; prefers-reduced-motion stops it', async ({ app, page }) => {
+  await app.open('?view=flow&flow.model=rnn');
+  expect(await animationsWhilePlaying(page, 'flow')).toEqual(expect.arrayContaining(['flow-edge-draw', 'flow-node-fill']));
+  await app.show('scan');
+  expect(await animationsWhilePlaying(page, 'scan')).toEqual(expect.arrayContaining(['scan-draw', 'scan-arrive']));
+
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await app.show('flow');
+  expect(await animationsWhilePlaying(page, 'flow')).toEqual([]);
+  await app.show('scan');
+  expect(await animationsWhilePlaying(page, 'scan')).toEqual([]);
+});
+
 test('the page icon and the symbol font are served from the site, and ⏸ is not drawn as a box', async ({ app, page, request }) => {
   await app.open();
   const icon = await page.locator('link[rel=icon]').getAttribute('href');
