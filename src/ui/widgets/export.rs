@@ -11,7 +11,7 @@ use crate::ui::i18n::{lang_untracked, t, Lang};
 use crate::ui::theme::{Theme, ThemeChoice};
 use crate::ui::widgets::export_card::{compose, Body, CardSpec, ColorBar};
 use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlCanvasElement};
 
 /// The data attributes a figure (a `<canvas>` or `<svg>`, or any ancestor of it, e.g. its
@@ -687,6 +687,10 @@ fn card_of(
 
 /// Rasterises `svg` (a card of `width × height`) at [`PNG_SCALE`] and offers it as `file`;
 /// a failure is written to `notice`.
+///
+/// The image is awaited with `decode()` in a task that owns it: an image kept alive only by its
+/// own `onload` closure is garbage the browser may collect before it loads (the export then did
+/// nothing, now and then, after many downloads), and a failed decode now says so.
 fn download_png(svg: String, file: String, notice: RwSignal<Option<String>>) -> Result<(), String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(&svg));
     let options = web_sys::BlobPropertyBag::new();
@@ -695,38 +699,41 @@ fn download_png(svg: String, file: String, notice: RwSignal<Option<String>>) -> 
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_error)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
     let image = web_sys::HtmlImageElement::new().map_err(js_error)?;
-    let loaded = image.clone();
-    let source = url.clone();
-    let on_load = Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&source);
-        let result = (|| -> Result<(), String> {
-            let canvas: HtmlCanvasElement = document()
-                .create_element("canvas")
-                .map_err(js_error)?
-                .unchecked_into();
-            let (w, h) = (
-                f64::from(loaded.natural_width()) * PNG_SCALE,
-                f64::from(loaded.natural_height()) * PNG_SCALE,
-            );
-            canvas.set_width(w as u32);
-            canvas.set_height(h as u32);
-            let context: web_sys::CanvasRenderingContext2d = canvas
-                .get_context("2d")
-                .map_err(js_error)?
-                .ok_or("no 2-D context")?
-                .unchecked_into();
-            context
-                .draw_image_with_html_image_element_and_dw_and_dh(&loaded, 0.0, 0.0, w, h)
-                .map_err(js_error)?;
-            download_href(&canvas.to_data_url().map_err(js_error)?, &file)
-        })();
+    image.set_src(&url);
+    js_sys::futures::spawn_local(async move {
+        let decoded = js_sys::futures::JsFuture::from(image.decode()).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+        let result = decoded
+            .map_err(js_error)
+            .and_then(|_| rasterise(&image, &file));
         if let Err(e) = result {
             notice.set(Some(failed(&e)));
         }
     });
-    image.set_onload(Some(on_load.unchecked_ref()));
-    image.set_src(&url);
     Ok(())
+}
+
+/// Draws the decoded `image` at [`PNG_SCALE`] on a new canvas and offers it as `file`.
+fn rasterise(image: &web_sys::HtmlImageElement, file: &str) -> Result<(), String> {
+    let canvas: HtmlCanvasElement = document()
+        .create_element("canvas")
+        .map_err(js_error)?
+        .unchecked_into();
+    let (w, h) = (
+        f64::from(image.natural_width()) * PNG_SCALE,
+        f64::from(image.natural_height()) * PNG_SCALE,
+    );
+    canvas.set_width(w as u32);
+    canvas.set_height(h as u32);
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .map_err(js_error)?
+        .ok_or("no 2-D context")?
+        .unchecked_into();
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(image, 0.0, 0.0, w, h)
+        .map_err(js_error)?;
+    download_href(&canvas.to_data_url().map_err(js_error)?, file)
 }
 
 /// Whether the dark theme is in force, untracked.

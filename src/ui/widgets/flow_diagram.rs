@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::core::flow::{FlowDiagram, FlowEdge, FlowLabel};
 use crate::ui::i18n::{flow_label, lang, Lang};
+use crate::ui::widgets::grid_keys::{move_cursor, selects, Rows};
 
 /// Horizontal distance between positions, vertical distance between rows (SVG units).
 const DX: f64 = 30.0;
@@ -191,6 +192,50 @@ fn cursor_words(f: &DiagramFrame, tokens: &[String], (r, p): (usize, usize), lan
     }
 }
 
+/// The title of an exported diagram card.
+fn export_title(label: FlowLabel, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Information flow between positions: {}",
+            flow_label(label, Lang::En)
+        ),
+        Lang::Es => format!(
+            "Flujo de información entre posiciones: {}",
+            flow_label(label, Lang::Es)
+        ),
+    }
+}
+
+/// The key of an exported diagram card's colours, as JSON pairs [words, colour].
+fn export_legend(lang: Lang) -> String {
+    let entries = [
+        (
+            lang.pick(
+                "reached by the selected token",
+                "alcanzado por el token elegido",
+            ),
+            "#e07b00",
+        ),
+        (lang.pick("computed", "calculado"), "#8a96a3"),
+        (
+            lang.pick("not computed yet", "aún sin calcular"),
+            "var(--border)",
+        ),
+        (
+            lang.pick(
+                "this step's edges (darker: larger weight)",
+                "aristas de este paso (más oscuras: más peso)",
+            ),
+            "var(--accent)",
+        ),
+    ];
+    let pairs: Vec<String> = entries
+        .iter()
+        .map(|(l, c)| crate::ui::widgets::format::strings_json(&[l.to_string(), c.to_string()]))
+        .collect();
+    format!("[{}]", pairs.join(","))
+}
+
 /// The diagram at one frame; clicking a token node selects it. Keyboard: the diagram takes
 /// focus, arrow keys move a cursor over the nodes, Enter (or space) selects the cursor's token.
 #[component]
@@ -280,19 +325,12 @@ pub fn FlowDiagramView(
             .get_untracked()
             .unwrap_or((0, selected.get_untracked()));
         let (r, p) = (r.min(rows - 1), p.min(len - 1));
-        let next = match ev.key().as_str() {
-            "ArrowLeft" => (r, p.saturating_sub(1)),
-            "ArrowRight" => (r, (p + 1).min(len - 1)),
-            "ArrowUp" => ((r + 1).min(rows - 1), p),
-            "ArrowDown" => (r.saturating_sub(1), p),
-            "Home" => (r, 0),
-            "End" => (r, len - 1),
-            "Enter" | " " => {
-                selected.set(p);
-                (r, p)
-            }
-            _ => return,
+        let Some(next) = move_cursor(&ev.key(), (r, p), (rows, len), Rows::Up) else {
+            return;
         };
+        if selects(&ev.key()) {
+            selected.set(p);
+        }
         ev.prevent_default();
         cursor.set(Some(next));
     };
@@ -308,47 +346,8 @@ pub fn FlowDiagramView(
         Some(frame.with(|f| tokens.with(|t| cursor_words(f, t, c, lang()))))
     };
     // What an exported card says (widgets::export): the title and the key of the colours.
-    let export_title = move || {
-        frame.with(|f| match lang() {
-            Lang::En => format!(
-                "Information flow between positions: {}",
-                flow_label(f.label, Lang::En)
-            ),
-            Lang::Es => format!(
-                "Flujo de información entre posiciones: {}",
-                flow_label(f.label, Lang::Es)
-            ),
-        })
-    };
-    let export_legend = move || {
-        let lang = lang();
-        let entries = [
-            (
-                lang.pick(
-                    "reached by the selected token",
-                    "alcanzado por el token elegido",
-                ),
-                "#e07b00",
-            ),
-            (lang.pick("computed", "calculado"), "#8a96a3"),
-            (
-                lang.pick("not computed yet", "aún sin calcular"),
-                "var(--border)",
-            ),
-            (
-                lang.pick(
-                    "this step's edges (darker: larger weight)",
-                    "aristas de este paso (más oscuras: más peso)",
-                ),
-                "var(--accent)",
-            ),
-        ];
-        let pairs: Vec<String> = entries
-            .iter()
-            .map(|(l, c)| crate::ui::widgets::format::strings_json(&[l.to_string(), c.to_string()]))
-            .collect();
-        format!("[{}]", pairs.join(","))
-    };
+    let export_title = move || frame.with(|f| export_title(f.label, lang()));
+    let export_legend = move || export_legend(lang());
     view! {
         <div class="flow-diagram-box" data-present-block="">
             <div class="flow-scroll" data-own-keys="">

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::format::{display_number, matrix_json, strings_json};
+use super::grid_keys::{move_cursor, selects, Rows};
 use crate::ui::i18n::{lang, Lang};
 
 /// Colour of a non-finite value (magenta): it is never drawn as if it were a number.
@@ -210,6 +211,121 @@ fn short(label: &str, max: usize) -> String {
     }
 }
 
+/// The cell (row, column) under the mouse on the cells' canvas of a `rows × cols` matrix.
+fn cell_under(
+    canvas: &web_sys::HtmlCanvasElement,
+    ev: &web_sys::MouseEvent,
+    (rows, cols): (usize, usize),
+) -> Option<(usize, usize)> {
+    let rect = canvas.get_bounding_client_rect();
+    if rect.width() <= 0.0 || rect.height() <= 0.0 {
+        return None;
+    }
+    let j = ((f64::from(ev.client_x()) - rect.left()) / rect.width() * cols as f64).floor();
+    let i = ((f64::from(ev.client_y()) - rect.top()) / rect.height() * rows as f64).floor();
+    (i >= 0.0 && j >= 0.0 && (i as usize) < rows && (j as usize) < cols)
+        .then_some((i as usize, j as usize))
+}
+
+/// What the read-out says of cell (i, j) holding `value`, rows labelled `row` and columns `col`.
+fn cell_words(
+    (i, j): (usize, usize),
+    value: f32,
+    row: &str,
+    col: &str,
+    token_columns: bool,
+    lang: Lang,
+) -> String {
+    let v = display_number(value);
+    match (lang, token_columns) {
+        (Lang::En, true) => format!("output {i} “{row}” ← input {j} “{col}”: {v}"),
+        (Lang::Es, true) => format!("salida {i} «{row}» ← entrada {j} «{col}»: {v}"),
+        (Lang::En, false) => format!("row {i} “{row}”, column {j}: {v}"),
+        (Lang::Es, false) => format!("fila {i} «{row}», columna {j}: {v}"),
+    }
+}
+
+/// The screen-reader summary: the size, where the largest magnitude sits, how many cells overflow.
+fn summary_text(rows: &[Vec<f32>], labels: &[String], lang: Lang) -> String {
+    let cols = rows.first().map_or(0, Vec::len);
+    let largest = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.iter().enumerate().map(move |(j, v)| (i, j, *v)))
+        .filter(|(_, _, v)| v.is_finite())
+        .max_by(|a, b| a.2.abs().total_cmp(&b.2.abs()));
+    let overflow = rows.iter().flatten().filter(|v| !v.is_finite()).count();
+    let spanish = lang == Lang::Es;
+    let mut text = if spanish {
+        format!("{} filas × {cols} columnas.", rows.len())
+    } else {
+        format!("{} rows × {cols} columns.", rows.len())
+    };
+    if let Some((i, j, v)) = largest {
+        let (v, name) = (
+            display_number(v),
+            labels.get(i).cloned().unwrap_or_default(),
+        );
+        text.push_str(&if spanish {
+            format!(" Mayor magnitud {v} en la fila {i} «{name}», columna {j}.")
+        } else {
+            format!(" Largest magnitude {v} at row {i} “{name}”, column {j}.")
+        });
+    }
+    if overflow > 0 {
+        text.push_str(&if spanish {
+            format!(" {overflow} celdas desbordan.")
+        } else {
+            format!(" {overflow} cells overflow.")
+        });
+    }
+    text
+}
+
+/// The row labels, one per row, the selected one marked.
+#[component]
+fn RowLabels(
+    labels: Signal<Vec<String>>,
+    cell: Memo<f64>,
+    selected: Option<Signal<usize>>,
+) -> impl IntoView {
+    move || {
+        let c = cell.get();
+        labels.with(|l| {
+            l.iter()
+                .enumerate()
+                .map(|(i, text)| view! {
+                    <span class="heat-row-label" style=format!("height: {c}px; line-height: {c}px") title=text.clone()
+                        class:selected=move || selected.is_some_and(|s| s.get() == i)>{short(text, 10)}</span>
+                })
+                .collect_view()
+        })
+    }
+}
+
+/// The column labels of a token × token matrix, the selected column marked.
+#[component]
+fn ColumnLabels(
+    labels: Signal<Vec<String>>,
+    cell: Memo<f64>,
+    selected: Option<Signal<usize>>,
+) -> impl IntoView {
+    move || {
+        let c = cell.get();
+        labels.with(|l| {
+            l.iter()
+                .enumerate()
+                .map(|(j, text)| view! {
+                    <span class="heat-col-label" style=format!("width: {c}px") title=text.clone()
+                        class:selected=move || selected.is_some_and(|s| s.get() == j)>
+                        <span>{short(text, 10)}</span>
+                    </span>
+                })
+                .collect_view()
+        })
+    }
+}
+
 /// A heat map of `values` (rows × columns), rows labelled by `row_labels`; with
 /// `token_columns` the columns carry the same labels (a token × token matrix).
 /// Keyboard: the cells take focus, arrow keys move a cursor, Enter selects its column.
@@ -263,28 +379,19 @@ pub fn Heatmap(
         let (rows, cols) = dims.get();
         cell_px(rows.max(cols))
     });
-    let cell_at = move |ev: &web_sys::MouseEvent| -> Option<(usize, usize)> {
-        let canvas = canvas_ref.get()?;
-        let rect = canvas.get_bounding_client_rect();
-        let (rows, cols) = dims.get_untracked();
-        if rect.width() <= 0.0 || rect.height() <= 0.0 {
-            return None;
-        }
-        let j = ((f64::from(ev.client_x()) - rect.left()) / rect.width() * cols as f64).floor();
-        let i = ((f64::from(ev.client_y()) - rect.top()) / rect.height() * rows as f64).floor();
-        (i >= 0.0 && j >= 0.0 && (i as usize) < rows && (j as usize) < cols)
-            .then_some((i as usize, j as usize))
-    };
+    let cell_at =
+        move |ev: &web_sys::MouseEvent| cell_under(&canvas_ref.get()?, ev, dims.get_untracked());
     let label = move |k: usize| row_labels.with(|l| l.get(k).cloned().unwrap_or_default());
     let words = move |(i, j): (usize, usize)| {
         let value = values.with(|v| v.get(i).and_then(|r| r.get(j)).copied())?;
-        let (a, v) = (label(i), display_number(value));
-        Some(match (lang(), token_columns) {
-            (Lang::En, true) => format!("output {i} “{a}” ← input {j} “{}”: {v}", label(j)),
-            (Lang::Es, true) => format!("salida {i} «{a}» ← entrada {j} «{}»: {v}", label(j)),
-            (Lang::En, false) => format!("row {i} “{a}”, column {j}: {v}"),
-            (Lang::Es, false) => format!("fila {i} «{a}», columna {j}: {v}"),
-        })
+        Some(cell_words(
+            (i, j),
+            value,
+            &label(i),
+            &label(j),
+            token_columns,
+            lang(),
+        ))
     };
     let readout = move || cursor.get().or(hovered.get()).and_then(words);
     let on_key = move |ev: web_sys::KeyboardEvent| {
@@ -296,89 +403,20 @@ pub fn Heatmap(
         let (i, j) = cursor
             .get_untracked()
             .unwrap_or((start.min(rows - 1), start.min(cols - 1)));
-        let next = match ev.key().as_str() {
-            "ArrowLeft" => (i, j.saturating_sub(1)),
-            "ArrowRight" => (i, (j + 1).min(cols - 1)),
-            "ArrowUp" => (i.saturating_sub(1), j),
-            "ArrowDown" => ((i + 1).min(rows - 1), j),
-            "Home" => (i, 0),
-            "End" => (i, cols - 1),
-            "Enter" | " " => {
-                if let Some(cb) = on_select {
-                    cb.run((i, j));
-                }
-                (i, j)
-            }
-            _ => return,
+        let Some(next) = move_cursor(&ev.key(), (i, j), (rows, cols), Rows::Down) else {
+            return;
         };
+        if selects(&ev.key()) {
+            if let Some(cb) = on_select {
+                cb.run(next);
+            }
+        }
         ev.prevent_default();
         cursor.set(Some(next));
     };
     // Text alternative for screen readers: size and where the largest value sits.
-    let summary = move || {
-        values.with(|rows| {
-            let cols = rows.first().map_or(0, Vec::len);
-            let largest = rows
-                .iter()
-                .enumerate()
-                .flat_map(|(i, r)| r.iter().enumerate().map(move |(j, v)| (i, j, *v)))
-                .filter(|(_, _, v)| v.is_finite())
-                .max_by(|a, b| a.2.abs().total_cmp(&b.2.abs()));
-            let overflow = rows.iter().flatten().filter(|v| !v.is_finite()).count();
-            let spanish = lang() == Lang::Es;
-            let mut text = if spanish {
-                format!("{} filas × {cols} columnas.", rows.len())
-            } else {
-                format!("{} rows × {cols} columns.", rows.len())
-            };
-            if let Some((i, j, v)) = largest {
-                let (v, name) = (display_number(v), label(i));
-                text.push_str(&if spanish {
-                    format!(" Mayor magnitud {v} en la fila {i} «{name}», columna {j}.")
-                } else {
-                    format!(" Largest magnitude {v} at row {i} “{name}”, column {j}.")
-                });
-            }
-            if overflow > 0 {
-                text.push_str(&if spanish {
-                    format!(" {overflow} celdas desbordan.")
-                } else {
-                    format!(" {overflow} cells overflow.")
-                });
-            }
-            text
-        })
-    };
+    let summary = move || values.with(|rows| row_labels.with(|l| summary_text(rows, l, lang())));
     let summary_id = format!("{test_id}-summary");
-    let row_label_views = move || {
-        let c = cell.get();
-        row_labels.with(|l| {
-            l.iter()
-                .enumerate()
-                .map(|(i, text)| view! {
-                    <span class="heat-row-label" style=format!("height: {c}px; line-height: {c}px") title=text.clone()
-                        class:selected=move || token_columns && selected.is_some_and(|s| s.get() == i)>{short(text, 10)}</span>
-                })
-                .collect_view()
-        })
-    };
-    let col_label_views = move || {
-        if !token_columns {
-            return None;
-        }
-        let c = cell.get();
-        Some(row_labels.with(|l| {
-            l.iter()
-                .enumerate()
-                .map(|(j, text)| view! {
-                    <span class="heat-col-label" style=format!("width: {c}px") title=text.clone()
-                        class:selected=move || selected.is_some_and(|s| s.get() == j)>
-                        <span>{short(text, 10)}</span>
-                    </span>
-                })
-                .collect_view()
-        }))
-    };
     let column_mark = move || {
         let j = selected?.get();
         let (_, cols) = dims.get();
@@ -403,8 +441,8 @@ pub fn Heatmap(
             <div class="heat-scroll" data-own-keys="">
                 <div class="heat-grid">
                     <div class="heat-corner"></div>
-                    <div class="heat-col-labels">{col_label_views}</div>
-                    <div class="heat-row-labels">{row_label_views}</div>
+                    <div class="heat-col-labels">{token_columns.then(|| view! { <ColumnLabels labels=row_labels cell=cell selected=selected /> })}</div>
+                    <div class="heat-row-labels"><RowLabels labels=row_labels cell=cell selected=selected.filter(|_| token_columns) /></div>
                     <div class="heat-cells" style=move || { let (rows, cols) = dims.get(); let c = cell.get(); format!("width: {}px; height: {}px", cols as f64 * c, rows as f64 * c) }>
                         <canvas
                             node_ref=canvas_ref

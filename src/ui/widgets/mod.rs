@@ -5,6 +5,7 @@ pub mod export_card;
 pub mod flow_diagram;
 pub mod fold;
 pub mod format;
+pub mod grid_keys;
 pub mod heatmap;
 pub mod player;
 pub mod present;
