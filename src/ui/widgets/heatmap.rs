@@ -282,42 +282,28 @@ fn summary_text(rows: &[Vec<f32>], labels: &[String], lang: Lang) -> String {
     text
 }
 
-/// The row labels, one per row, the selected one marked.
+/// The labels along one side of the cells — rows, or the columns of a token × token matrix
+/// (written vertically) — the selected one marked.
 #[component]
-fn RowLabels(
+fn AxisLabels(
     labels: Signal<Vec<String>>,
     cell: Memo<f64>,
     selected: Option<Signal<usize>>,
+    columns: bool,
 ) -> impl IntoView {
+    let (class, size) = if columns {
+        ("heat-col-label", "width")
+    } else {
+        ("heat-row-label", "height")
+    };
     move || {
         let c = cell.get();
         labels.with(|l| {
             l.iter()
                 .enumerate()
-                .map(|(i, text)| view! {
-                    <span class="heat-row-label" style=format!("height: {c}px; line-height: {c}px") title=text.clone()
-                        class:selected=move || selected.is_some_and(|s| s.get() == i)>{short(text, 10)}</span>
-                })
-                .collect_view()
-        })
-    }
-}
-
-/// The column labels of a token × token matrix, the selected column marked.
-#[component]
-fn ColumnLabels(
-    labels: Signal<Vec<String>>,
-    cell: Memo<f64>,
-    selected: Option<Signal<usize>>,
-) -> impl IntoView {
-    move || {
-        let c = cell.get();
-        labels.with(|l| {
-            l.iter()
-                .enumerate()
-                .map(|(j, text)| view! {
-                    <span class="heat-col-label" style=format!("width: {c}px") title=text.clone()
-                        class:selected=move || selected.is_some_and(|s| s.get() == j)>
+                .map(|(k, text)| view! {
+                    <span class=class style=format!("{size}: {c}px; line-height: {c}px") title=text.clone()
+                        class:selected=move || selected.is_some_and(|s| s.get() == k)>
                         <span>{short(text, 10)}</span>
                     </span>
                 })
@@ -441,8 +427,8 @@ pub fn Heatmap(
             <div class="heat-scroll" data-own-keys="">
                 <div class="heat-grid">
                     <div class="heat-corner"></div>
-                    <div class="heat-col-labels">{token_columns.then(|| view! { <ColumnLabels labels=row_labels cell=cell selected=selected /> })}</div>
-                    <div class="heat-row-labels"><RowLabels labels=row_labels cell=cell selected=selected.filter(|_| token_columns) /></div>
+                    <div class="heat-col-labels">{token_columns.then(|| view! { <AxisLabels labels=row_labels cell=cell selected=selected columns=true /> })}</div>
+                    <div class="heat-row-labels"><AxisLabels labels=row_labels cell=cell selected=selected.filter(|_| token_columns) columns=false /></div>
                     <div class="heat-cells" style=move || { let (rows, cols) = dims.get(); let c = cell.get(); format!("width: {}px; height: {}px", cols as f64 * c, rows as f64 * c) }>
                         <canvas
                             node_ref=canvas_ref
