@@ -22,6 +22,7 @@ fn main() {
         task,
         knob: n("knob", 16),
         marked: n("marked", 4),
+        symbols: n("symbols", 8),
     };
     let steps = n("steps", 300);
     let lr: f32 = g("lr", "0.003").parse().unwrap();

@@ -7,7 +7,8 @@
 //! One line per family and seed, `heldout <preset> <family> seed=<n> acc=<0..1>`, then a
 //! markdown table of the median and range over seeds. Options: `--preset <id>|all`,
 //! `--seeds <n>` (seeds 1..=n), `--families cnn,mamba,…` (default all six), `--steps <n>`
-//! (overrides the preset's steps: for quick trials only, not the reported regime), `--jobs <n>`
+//! (overrides the preset's steps: for quick trials only, not the reported regime), `--knob <n>`
+//! `--marked <n>` and `--symbols <n>` (override the task's sizes, also for trials only), `--jobs <n>`
 //! (runs trained at once on separate threads, default 2: the two cores the timing assumes).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,13 +23,16 @@ struct Args {
     seeds: u64,
     families: Vec<Family>,
     steps: Option<usize>,
+    knob: Option<usize>,
+    marked: Option<usize>,
+    symbols: Option<usize>,
     jobs: usize,
 }
 
 fn usage(msg: &str) -> ! {
     let ids: Vec<&str> = presets().iter().map(|p| p.id).collect();
     eprintln!(
-        "{msg}\nusage: learn_report --preset <{}|all> [--seeds N] [--families cnn,transformer,...] [--steps N]",
+        "{msg}\nusage: learn_report --preset <{}|all> [--seeds N] [--families cnn,transformer,...] [--steps N] [--knob N] [--marked N] [--symbols N] [--jobs N]",
         ids.join("|")
     );
     std::process::exit(2)
@@ -40,6 +44,9 @@ fn parse() -> Args {
         seeds: 3,
         families: Family::ALL.to_vec(),
         steps: None,
+        knob: None,
+        marked: None,
+        symbols: None,
         jobs: 2,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
@@ -66,6 +73,27 @@ fn parse() -> Args {
                     value
                         .parse()
                         .unwrap_or_else(|_| usage("--steps takes a number")),
+                )
+            }
+            "--knob" => {
+                args.knob = Some(
+                    value
+                        .parse()
+                        .unwrap_or_else(|_| usage("--knob takes a number")),
+                )
+            }
+            "--marked" => {
+                args.marked = Some(
+                    value
+                        .parse()
+                        .unwrap_or_else(|_| usage("--marked takes a number")),
+                )
+            }
+            "--symbols" => {
+                args.symbols = Some(
+                    value
+                        .parse()
+                        .unwrap_or_else(|_| usage("--symbols takes a number")),
                 )
             }
             "--jobs" => {
@@ -106,11 +134,16 @@ fn median(sorted: &[f32]) -> f32 {
 
 fn main() {
     let args = parse();
-    for p in &args.presets {
+    for &p in &args.presets {
+        let mut owned = p.clone();
+        owned.task.knob = args.knob.unwrap_or(p.task.knob);
+        owned.task.marked = args.marked.unwrap_or(p.task.marked);
+        owned.task.symbols = args.symbols.unwrap_or(p.task.symbols);
+        let p = &owned;
         let steps = args.steps.unwrap_or(p.steps);
         println!(
-            "# preset {}: task {:?} knob {} marked {}, {} steps, batch {}, Adam lr {}",
-            p.id, p.task.task, p.task.knob, p.task.marked, steps, p.batch, p.lr
+            "# preset {}: task {:?} knob {} marked {} symbols {}, {} steps, batch {}, Adam lr {}",
+            p.id, p.task.task, p.task.knob, p.task.marked, p.task.symbols, steps, p.batch, p.lr
         );
         // Every (family, seed) run, trained by `jobs` threads taking the next run in turn.
         let runs: Vec<(Family, u64)> = args

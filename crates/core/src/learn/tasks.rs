@@ -135,6 +135,9 @@ pub struct TaskSpec {
     pub knob: usize,
     /// Marked tokens of selective copying (ignored by the other tasks).
     pub marked: usize,
+    /// Data symbols of selective copying (`DATA_SYMBOLS` unless a preset sets more; ignored
+    /// by the other tasks). The noise token is `symbols`, the marker `symbols + 1`.
+    pub symbols: usize,
 }
 
 impl TaskSpec {
@@ -144,12 +147,42 @@ impl TaskSpec {
             task,
             knob: task.clamp_knob(knob),
             marked: SELECTIVE_MARKED,
+            symbols: DATA_SYMBOLS,
         }
     }
 
     /// Number of distinct tokens.
     pub fn vocab(&self) -> usize {
-        self.task.vocab()
+        match self.task {
+            Task::SelectiveCopy => self.data_symbols() + 2,
+            _ => self.task.vocab(),
+        }
+    }
+
+    /// Values an answer takes: the data symbols of selective copying (at least 2), 8 otherwise.
+    pub fn data_symbols(&self) -> usize {
+        match self.task {
+            Task::SelectiveCopy => self.symbols.max(2),
+            _ => DATA_SYMBOLS,
+        }
+    }
+
+    /// The noise token of selective copying (its marker is the next one).
+    pub fn noise_token(&self) -> usize {
+        self.data_symbols()
+    }
+
+    /// Name of a token for display (the data symbols of selective copying as numbers, noise
+    /// `·`, marker `▶`).
+    pub fn token_name(&self, token: usize) -> String {
+        match self.task {
+            Task::SelectiveCopy => match token {
+                t if t < self.noise_token() => format!("{}", t),
+                t if t == self.noise_token() => "·".to_string(),
+                _ => "▶".to_string(),
+            },
+            task => task.token_name(token),
+        }
     }
 
     /// Sequence length.
@@ -206,13 +239,13 @@ pub fn example_of(spec: &TaskSpec, seed: u64, index: u64) -> Example {
             Example { tokens, targets }
         }
         Task::SelectiveCopy => {
-            let noise = DATA_SYMBOLS;
-            let marker = DATA_SYMBOLS + 1;
+            let noise = spec.noise_token();
+            let marker = noise + 1;
             let mut positions = sample(&mut rng, knob, spec.marked).into_vec();
             positions.sort_unstable();
             let mut tokens = vec![noise; knob];
             let data: Vec<usize> = (0..spec.marked)
-                .map(|_| rng.random_range(0..DATA_SYMBOLS))
+                .map(|_| rng.random_range(0..noise))
                 .collect();
             for (&p, &v) in positions.iter().zip(&data) {
                 tokens[p] = v;
@@ -369,6 +402,7 @@ mod tests {
             task: Task::SelectiveCopy,
             knob: 20,
             marked: 20,
+            symbols: DATA_SYMBOLS,
         };
         let e = example_of(&spec, 4, 2);
         assert_eq!(e.tokens.len(), 20 + 1 + 20);
@@ -380,6 +414,39 @@ mod tests {
             "the answer is the whole string"
         );
         assert!(e.tokens[..20].iter().all(|&t| t < DATA_SYMBOLS));
+    }
+
+    /// A spec with 32 data symbols: the noise token is 32, the marker 33, the vocabulary 34,
+    /// and the marked tokens (the answers) take every value 0..32 and no other.
+    #[test]
+    fn symbols_set_the_alphabet_of_selective_copying() {
+        let spec = TaskSpec {
+            task: Task::SelectiveCopy,
+            knob: 64,
+            marked: 4,
+            symbols: 32,
+        };
+        assert_eq!(spec.vocab(), 32 + 2);
+        assert_eq!(spec.data_symbols(), 32);
+        let mut seen = [false; 32];
+        for i in 0..200 {
+            let e = example_of(&spec, 6, i);
+            assert_eq!(e.tokens.len(), 64 + 1 + 4);
+            let body = &e.tokens[..64];
+            let data: Vec<usize> = body.iter().copied().filter(|&t| t != 32).collect();
+            assert_eq!(data.len(), 4, "4 marked tokens among noise (32)");
+            assert!(e.tokens[64..].iter().all(|&t| t == 33), "the marker is 33");
+            let answers: Vec<usize> = e.targets.iter().flatten().copied().collect();
+            assert_eq!(answers, data);
+            for a in answers {
+                assert!(a < 32);
+                seen[a] = true;
+            }
+        }
+        assert!(seen.iter().all(|&s| s), "every symbol 0..32 is drawn");
+        assert_eq!(spec.token_name(31), "31");
+        assert_eq!(spec.token_name(32), "·");
+        assert_eq!(spec.token_name(33), "▶");
     }
 
     #[test]

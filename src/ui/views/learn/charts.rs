@@ -3,7 +3,8 @@
 //!
 //! The loss axis ignores the first `WARM_UP` steps when choosing its top: a fresh model's
 //! first losses (up to ≈ 5 nats) would otherwise squash every later curve at the bottom. It
-//! runs from 0 to the larger of 1.15 × chance (ln 8) and the largest loss after the warm-up;
+//! runs from 0 to the larger of 1.15 × chance (ln 8, or ln of a preset's answer count) and the
+//! largest loss after the warm-up;
 //! earlier, higher values are drawn clipped at the top. The caption says so.
 
 use leptos::prelude::*;
@@ -17,7 +18,8 @@ use crate::ui::palette::family_rgb;
 
 /// Points drawn per curve (steps are averaged in buckets: this also smooths the curve).
 const CURVE_POINTS: usize = 200;
-/// Possible answers of every task (8 symbols, 8 values): chance accuracy is 1/8.
+/// Possible answers of every task at the controls' sizes (8 symbols, 8 values): chance
+/// accuracy is 1/8. A preset may use more symbols (`TaskSpec::data_symbols`).
 pub const ANSWERS: usize = DATA_SYMBOLS;
 /// Steps left out when choosing the loss axis' top.
 pub const WARM_UP: usize = 10;
@@ -35,14 +37,14 @@ pub fn bucketed(values: &[f32]) -> Vec<(f32, f32)> {
         .collect()
 }
 
-/// The loss axis' top: the larger of 1.15 × ln(`ANSWERS`) and the largest finite loss after
+/// The loss axis' top: the larger of 1.15 × ln(`answers`) and the largest finite loss after
 /// the first `WARM_UP` steps of any run.
-pub fn loss_axis_top<'a>(runs: impl IntoIterator<Item = &'a [f32]>) -> f32 {
+pub fn loss_axis_top<'a>(runs: impl IntoIterator<Item = &'a [f32]>, answers: usize) -> f32 {
     runs.into_iter()
         .flat_map(|losses| losses.iter().skip(WARM_UP))
         .copied()
         .filter(|v| v.is_finite())
-        .fold(1.15 * (ANSWERS as f32).ln(), f32::max)
+        .fold(1.15 * (answers.max(1) as f32).ln(), f32::max)
 }
 
 /// The data of the loss chart (`accuracy` false) or the accuracy chart.
@@ -50,7 +52,7 @@ pub fn chart_memo(state: LearnState, accuracy: bool) -> Memo<LearnChart> {
     Memo::new(move |_| {
         let lang = lang();
         let x_max = state.trained_on.with(|t| t.map_or(100, |t| t.steps)) as f32;
-        let (curves, top) = state.summaries.with(|s| {
+        let (curves, top, answers) = state.summaries.with(|s| {
             let curves: Vec<Curve> = s
                 .iter()
                 .filter(|r| !r.losses.is_empty())
@@ -60,7 +62,15 @@ pub fn chart_memo(state: LearnState, accuracy: bool) -> Memo<LearnChart> {
                     points: bucketed(if accuracy { &r.accuracies } else { &r.losses }),
                 })
                 .collect();
-            (curves, loss_axis_top(s.iter().map(|r| r.losses.as_slice())))
+            // The runs' own answer count (a preset may have more symbols than the controls).
+            let answers = state
+                .session
+                .with_value(|x| x.runs.first().map_or(ANSWERS, |r| r.spec.data_symbols()));
+            (
+                curves,
+                loss_axis_top(s.iter().map(|r| r.losses.as_slice()), answers),
+                answers,
+            )
         });
         let x_desc = lang
             .pick("training step", "paso de entrenamiento")
@@ -71,8 +81,8 @@ pub fn chart_memo(state: LearnState, accuracy: bool) -> Memo<LearnChart> {
                 x_max,
                 y_range: (0.0, 1.0),
                 reference: Some((
-                    1.0 / ANSWERS as f32,
-                    lang.pick("chance (1/8)", "azar (1/8)").to_string(),
+                    1.0 / answers.max(1) as f32,
+                    format!("{} (1/{answers})", lang.pick("chance", "azar")),
                 )),
                 y_desc: lang
                     .pick("accuracy on answers", "acierto en las respuestas")
@@ -85,8 +95,8 @@ pub fn chart_memo(state: LearnState, accuracy: bool) -> Memo<LearnChart> {
                 x_max,
                 y_range: (0.0, top),
                 reference: Some((
-                    (ANSWERS as f32).ln(),
-                    lang.pick("chance (ln 8)", "azar (ln 8)").to_string(),
+                    (answers.max(1) as f32).ln(),
+                    format!("{} (ln {answers})", lang.pick("chance", "azar")),
                 )),
                 y_desc: lang
                     .pick("cross-entropy (nats)", "entropía cruzada (nats)")
@@ -149,10 +159,12 @@ mod tests {
     fn loss_axis_ignores_the_first_steps() {
         let mut losses = vec![5.0, 4.0, 3.5];
         losses.extend(std::iter::repeat_n(1.0, 20));
-        let top = loss_axis_top([losses.as_slice()]);
+        let top = loss_axis_top([losses.as_slice()], 8);
         assert!((top - 1.15 * 8f32.ln()).abs() < 1e-6, "top {top}");
         // A later loss above that is kept in view.
         losses.push(3.0);
-        assert_eq!(loss_axis_top([losses.as_slice()]), 3.0);
+        assert_eq!(loss_axis_top([losses.as_slice()], 8), 3.0);
+        // With 32 answers (the selective-copying preset) chance is ln 32 ≈ 3.466 nats.
+        assert!((loss_axis_top([losses.as_slice()], 32) - 1.15 * 32f32.ln()).abs() < 1e-6);
     }
 }

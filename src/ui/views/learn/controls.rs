@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::state::LearnState;
 use super::words::task_description;
 use crate::core::learn::presets::{preset, presets as presets_list};
-use crate::core::learn::tasks::{example, Task};
+use crate::core::learn::tasks::{example_of, Task, TaskSpec};
 use crate::core::models::family::Family;
 use crate::ui::i18n::{family_name, lang, show, t, tr, Lang, Tr};
 use crate::ui::trained::{knob_label, task_name};
@@ -112,8 +112,8 @@ fn PresetSelect() -> impl IntoView {
                 format!("{} d = {}, {} {}", family_name(f, lang()), m.d_model, m.layers, lang().pick("block(s)", "bloque(s)"))
             }).collect::<Vec<_>>().join(" · ");
             match lang() {
-                Lang::En => format!("This experiment fixes the task (length {}), the models ({sizes}), {} steps of Adam with step size {} for every family; the task, size and steps below are its own.", p.task.seq_len(), p.steps, p.lr),
-                Lang::Es => format!("Este experimento fija la tarea (longitud {}), los modelos ({sizes}), {} pasos de Adam con paso {} para todas las familias; la tarea, el tamaño y los pasos de abajo son los suyos.", p.task.seq_len(), p.steps, p.lr),
+                Lang::En => format!("This experiment fixes the task (length {}, answers among {} values), the models ({sizes}), {} steps of Adam with step size {} for every family; the task, size and steps below are its own.", p.task.seq_len(), p.task.data_symbols(), p.steps, p.lr),
+                Lang::Es => format!("Este experimento fija la tarea (longitud {}, respuestas entre {} valores), los modelos ({sizes}), {} pasos de Adam con paso {} para todas las familias; la tarea, el tamaño y los pasos de abajo son los suyos.", p.task.seq_len(), p.task.data_symbols(), p.steps, p.lr),
             }
         })}</p>
     }
@@ -218,17 +218,28 @@ fn LearnFamilies() -> impl IntoView {
 #[component]
 fn TaskExample() -> impl IntoView {
     let LearnState {
-        task, knob, seed, ..
+        task,
+        knob,
+        seed,
+        preset: chosen,
+        ..
     } = expect_context::<LearnState>();
     let example_line = move || {
         let shown = task.get();
         let k = shown.clamp_knob(knob.get().round().max(0.0) as usize);
-        let e = example(shown, k, seed.get(), 0);
-        let inputs: Vec<String> = e.tokens.iter().map(|&tok| shown.token_name(tok)).collect();
+        // A preset's own sizes (longer body, more symbols), else the controls'.
+        let spec = chosen
+            .get()
+            .and_then(preset)
+            .map(|p| p.task)
+            .filter(|p| p.task == shown)
+            .unwrap_or_else(|| TaskSpec::standard(shown, k));
+        let e = example_of(&spec, seed.get(), 0);
+        let inputs: Vec<String> = e.tokens.iter().map(|&tok| spec.token_name(tok)).collect();
         let answers: Vec<String> = e
             .targets
             .iter()
-            .map(|a| a.map_or("·".to_string(), |tok| shown.token_name(tok)))
+            .map(|a| a.map_or("·".to_string(), |tok| spec.token_name(tok)))
             .collect();
         let answers = if shown == Task::DelayedCopy {
             answers

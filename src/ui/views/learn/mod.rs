@@ -18,6 +18,7 @@ use leptos::prelude::*;
 
 use super::ViewEntry;
 use crate::core::learn::models::{learn_config, Trainable};
+use crate::core::learn::presets::preset;
 use crate::core::models::family::Family;
 use crate::ui::i18n::{family_name, lang, t, tr, Lang};
 
@@ -47,17 +48,29 @@ pub const ENTRY: ViewEntry = ViewEntry {
     render: || view! { <LearnView/> }.into_any(),
 };
 
-/// "Trained parameters: CNN 2 345 (d = 16) · …" for the chosen task.
+/// "Trained parameters: CNN 2 345 (d = 16) · …" for the chosen task, or for the chosen
+/// preset's models (its sizes and vocabulary).
 fn params_line(state: LearnState) -> String {
     let t = state.task.get();
+    let chosen = state.preset.get().and_then(preset);
     let lang = lang();
     let families = Family::ALL
         .iter()
         .map(|&f| {
-            let n = Trainable::new(f, t.vocab(), 0)
-                .map(|m| m.parameter_count())
-                .unwrap_or(0);
-            let (_, d) = learn_config(f);
+            let (n, d) = match chosen {
+                Some(p) => (
+                    p.training(f, 0)
+                        .map(|r| r.model.parameter_count())
+                        .unwrap_or(0),
+                    p.model(f).d_model,
+                ),
+                None => (
+                    Trainable::new(f, t.vocab(), 0)
+                        .map(|m| m.parameter_count())
+                        .unwrap_or(0),
+                    learn_config(f).1,
+                ),
+            };
             format!("{} {} (d = {d})", family_name(f, lang), n)
         })
         .collect::<Vec<_>>()

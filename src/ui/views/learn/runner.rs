@@ -263,11 +263,7 @@ impl LearnState {
                 params: Shared::new(params),
                 initial: Shared::new(initial),
                 x: Shared::new(run.model.embed(&e.tokens)),
-                tokens: e
-                    .tokens
-                    .iter()
-                    .map(|&t| settings.task.token_name(t))
-                    .collect(),
+                tokens: e.tokens.iter().map(|&t| run.spec.token_name(t)).collect(),
                 origin: TrainedOrigin {
                     family,
                     steps: run.step_count(),

@@ -18,7 +18,7 @@ use ndarray::{Array2, Array3};
 
 use super::state::{LearnState, Status};
 use crate::core::learn::influence::influence_row;
-use crate::core::learn::tasks::{example_of, Task, DATA_SYMBOLS};
+use crate::core::learn::tasks::{example_of, Task};
 use crate::core::learn::train::Settings;
 use crate::core::models::family::{Family, ModelParams};
 use crate::core::models::{mamba, s4d};
@@ -116,8 +116,9 @@ pub fn selection_data(model: &TrainedModel) -> Option<SelectionData> {
     })
 }
 
-/// Mean Δ on the marked tokens over mean Δ on the noise tokens of selective copying.
-pub fn marked_over_noise(tokens: &[usize], delta: &[f32]) -> Option<f32> {
+/// Mean Δ on the marked tokens over mean Δ on the noise tokens of selective copying (data
+/// symbols are the tokens below `noise`, the noise token is `noise`).
+pub fn marked_over_noise(tokens: &[usize], delta: &[f32], noise: usize) -> Option<f32> {
     let mean = |pick: &dyn Fn(usize) -> bool| {
         let v: Vec<f32> = tokens
             .iter()
@@ -127,18 +128,23 @@ pub fn marked_over_noise(tokens: &[usize], delta: &[f32]) -> Option<f32> {
             .collect();
         (!v.is_empty()).then(|| v.iter().sum::<f32>() / v.len() as f32)
     };
-    Some(mean(&|t| t < DATA_SYMBOLS)? / mean(&|t| t == DATA_SYMBOLS)?)
+    Some(mean(&|t| t < noise)? / mean(&|t| t == noise)?)
 }
 
 /// Δ per token as bars (marked tokens outlined).
-fn delta_bars(data: &SelectionData, tokens: &[usize], labels: &[String]) -> impl IntoView {
+fn delta_bars(
+    data: &SelectionData,
+    tokens: &[usize],
+    labels: &[String],
+    noise: usize,
+) -> impl IntoView {
     let l = data.delta.len().max(1);
     let top = data.delta.iter().copied().fold(1e-6f32, f32::max);
     let (w, h) = (16.0 * l as f32, 80.0);
     let colour = family_css(data.family);
     let bars = data.delta.iter().enumerate().map(|(i, &d)| {
         let bh = (d / top).clamp(0.0, 1.0) * (h - 16.0);
-        let marked = tokens.get(i).is_some_and(|&t| t < DATA_SYMBOLS);
+        let marked = tokens.get(i).is_some_and(|&t| t < noise);
         view! {
             <rect x=(i as f32 * 16.0 + 2.0).to_string() y=(h - 14.0 - bh).to_string() width="12" height=bh.to_string()
                 fill=colour.clone() stroke=if marked { "currentColor" } else { "none" } stroke-width="1.5"></rect>
@@ -197,10 +203,11 @@ fn column(
     data: SelectionData,
     tokens: Vec<usize>,
     labels: Vec<String>,
+    noise: usize,
     lang: Lang,
 ) -> impl IntoView {
     let family = data.family;
-    let ratio = marked_over_noise(&tokens, &data.delta);
+    let ratio = marked_over_noise(&tokens, &data.delta, noise);
     let ratio_line = match (ratio, lang) {
         (Some(r), Lang::En) => format!("Δ on the marked tokens ÷ Δ on noise: {r:.2} (this run)."),
         (Some(r), Lang::Es) => {
@@ -216,7 +223,7 @@ fn column(
                 Lang::Es => format!("{} entrenado {} pasos", family_name(family, lang), data.steps),
             }}</h4>
             <p class="caption">{lang.pick("Step Δ per token (outlined: the marked tokens)", "Paso Δ por token (con borde: los tokens marcados)")}</p>
-            {delta_bars(&data, &tokens, &labels)}
+            {delta_bars(&data, &tokens, &labels, noise)}
             <p class="caption" data-testid=format!("selection-ratio-{}", family.id())>{ratio_line}</p>
             <Heatmap values=Signal::stored(attention) row_labels=Signal::stored(labels.clone())
                 test_id=if family == Family::Mamba { "selection-attention-mamba" } else { "selection-attention-s4d" }
@@ -285,14 +292,19 @@ pub fn Selection() -> impl IntoView {
             .with_value(|s| s.runs.first().map(|r| r.spec))?;
         let e = example_of(&spec, models.first()?.origin.seed, SHOWN_EXAMPLE);
         let columns: Vec<SelectionData> = models.iter().filter_map(selection_data).collect();
-        Some((e.tokens, models[0].tokens.clone(), columns))
+        Some((
+            e.tokens,
+            models[0].tokens.clone(),
+            columns,
+            spec.noise_token(),
+        ))
     });
     let body = move || {
         let lang = lang();
-        data.get().map(|(tokens, labels, columns)| {
+        data.get().map(|(tokens, labels, columns, noise)| {
             columns
                 .into_iter()
-                .map(|c| column(c, tokens.clone(), labels.clone(), lang))
+                .map(|c| column(c, tokens.clone(), labels.clone(), noise, lang))
                 .collect_view()
         })
     };
@@ -404,6 +416,9 @@ mod tests {
     fn marked_over_noise_means() {
         let tokens = [8, 3, 8, 5, 9];
         let delta = [1.0, 4.0, 3.0, 2.0, 100.0];
-        assert_eq!(marked_over_noise(&tokens, &delta), Some(3.0 / 2.0));
+        assert_eq!(marked_over_noise(&tokens, &delta, 8), Some(3.0 / 2.0));
+        // With 32 data symbols (the preset), 8 is a marked token and 32 the noise.
+        let tokens = [32, 8, 32, 5, 33];
+        assert_eq!(marked_over_noise(&tokens, &delta, 32), Some(3.0 / 2.0));
     }
 }
