@@ -91,12 +91,12 @@ pub fn LearnView() -> impl IntoView {
             <p class="intro">
                 {t("Each family is trained here, in your browser, with Adam on cross-entropy at the answer positions: \
                 a token embedding, the family's block (the same weights the other views run) and an output layer, \
-                each with about 2–5 thousand parameters. Every step draws a fresh batch of 32 examples from the seed, \
+                each with about 2–6 thousand parameters. Every step draws a fresh batch of 32 examples from the seed, \
                 so the curves are also held-out figures. Nothing is scripted: the results are whatever these runs produce. \
                 Training goes on while you look at other views.",
                 "Cada familia se entrena aquí, en tu navegador, con Adam sobre la entropía cruzada en las posiciones de respuesta: \
                 un embedding de tokens, el bloque de la familia (los mismos pesos que usan las otras vistas) y una capa de salida, \
-                cada uno con unos 2–5 mil parámetros. Cada paso genera a partir de la semilla un lote nuevo de 32 ejemplos, \
+                cada uno con unos 2–6 mil parámetros. Cada paso genera a partir de la semilla un lote nuevo de 32 ejemplos, \
                 así que las curvas también miden ejemplos no vistos. Nada está preparado de antemano: los resultados son lo que den estas ejecuciones. \
                 El entrenamiento sigue mientras miras otras vistas.")}
             </p>

@@ -98,16 +98,27 @@ mod tests {
         }
     }
 
-    /// "each with about 2–5 thousand parameters": every count rounds to 2–5 thousand.
+    /// "each with about 2–6 thousand parameters": every count rounds to 2–6 thousand, in free
+    /// training (every task) and in every family of every preset.
     #[test]
     fn parameter_counts_as_described() {
+        let in_range = |n: usize, what: String| {
+            let thousands = (n as f64 / 1000.0).round();
+            assert!((2.0..=6.0).contains(&thousands), "{what}: {n}");
+        };
         for family in Family::ALL {
             for task in Task::ALL {
                 let n = Trainable::new(family, task.vocab(), 0)
                     .unwrap()
                     .parameter_count();
-                let thousands = (n as f64 / 1000.0).round();
-                assert!((2.0..=5.0).contains(&thousands), "{family:?} {task:?}: {n}");
+                in_range(n, format!("{family:?} {task:?}"));
+            }
+            for preset in crate::core::learn::presets::presets() {
+                let run = preset.training(family, 1).unwrap();
+                in_range(
+                    run.model.parameter_count(),
+                    format!("{family:?} {}", preset.id),
+                );
             }
         }
     }
