@@ -62,6 +62,23 @@ export const test = base.extend<{ app: SeqmixPage; watch: Watch }>({
 
 export { expect };
 
+/** Learn: ticks exactly `families` (the others unticked). */
+export async function learnOnly(page: Page, families: string[]) {
+  for (const f of ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba']) {
+    const box = page.getByTestId(`learn-family-${f}`);
+    if (families.includes(f)) await box.check(); else await box.uncheck();
+  }
+}
+
+/** Learn (already shown): trains `families` on delayed copy for 100 steps and waits until done. */
+export async function trainDelayedCopy(page: Page, families: string[]) {
+  await page.getByTestId('learn-task').selectOption('delayed-copy');
+  await page.getByTestId('learn-steps').selectOption('100');
+  await learnOnly(page, families);
+  await page.getByTestId('learn-train').click();
+  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+}
+
 /** Waits until the debounced address bar holds every `key=value` pair, then returns it. */
 export async function settledUrl(page: Page, pairs: Record<string, string>): Promise<string> {
   await expect

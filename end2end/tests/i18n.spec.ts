@@ -3,7 +3,7 @@
 // The expected Spanish strings are written here by hand (not read from the app), and for each
 // view a set of English interface labels must be gone from the page once Spanish is chosen.
 import { Page } from '@playwright/test';
-import { test, expect, SeqmixPage } from './fixtures';
+import { test, expect, SeqmixPage, trainDelayedCopy } from './fixtures';
 
 // A Spanish sentence, so that the tokens on screen are not English words either.
 const SPANISH_TEXT = 'El gato que el perro persiguió subió al viejo árbol, y el perro esperó abajo.';
@@ -191,11 +191,7 @@ test('learn: a short run in Spanish gives Spanish results, and Flow and the head
   await app.open();
   await toSpanish(app, page);
   await app.show('learn');
-  await page.getByTestId('learn-task').selectOption('delayed-copy');
-  await page.getByTestId('learn-steps').selectOption('100');
-  for (const f of ['cnn', 'rnn', 'linear-rnn', 's4d']) await page.getByTestId(`learn-family-${f}`).uncheck();
-  await page.getByTestId('learn-train').click();
-  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await trainDelayedCopy(page, ['transformer', 'mamba']);
   await expect(page.locator('.learn-status')).toHaveText(
     'terminado: 200 pasos; el acierto en 256 ejemplos nuevos está en la tabla',
   );

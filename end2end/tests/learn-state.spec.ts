@@ -2,16 +2,9 @@
 // finished runs and the settings survive a tab switch, a paused run stays where it was; a
 // trained model's link retrains it and shows the same influence matrix (same numbers); bad
 // seeds are refused with a message.
-import { test, expect } from './fixtures';
+import { test, expect, learnOnly, trainDelayedCopy } from './fixtures';
 
 const steps = (page) => page.getByTestId('learn-progress').getAttribute('data-steps').then(Number);
-
-async function only(page, families: string[]) {
-  for (const f of ['cnn', 'transformer', 'rnn', 'linear-rnn', 's4d', 'mamba']) {
-    const box = page.getByTestId(`learn-family-${f}`);
-    if (families.includes(f)) await box.check(); else await box.uncheck();
-  }
-}
 
 test('a run keeps training while another view is open; results and settings survive', async ({ app, page }) => {
   test.setTimeout(240_000);
@@ -22,7 +15,7 @@ test('a run keeps training while another view is open; results and settings surv
   // 2-core machine trained this pair at ≈ 85 steps/s, so 250 steps had finished before Pause was
   // pressed), short enough to finish well inside the timeout on a slow one.
   await page.getByTestId('learn-steps').selectOption('2000');
-  await only(page, ['cnn', 'rnn']);
+  await learnOnly(page, ['cnn', 'rnn']);
   await page.getByTestId('learn-train').click();
   await expect.poll(() => steps(page), { timeout: 20_000 }).toBeGreaterThan(2);
   const before = await steps(page);
@@ -68,7 +61,7 @@ test('"Open in Flow" while training: the banner counts the steps that ran, train
   await app.show('learn');
   await page.getByTestId('learn-task').selectOption('delayed-copy');
   await page.getByTestId('learn-steps').selectOption('2000');
-  await only(page, ['s4d']);
+  await learnOnly(page, ['s4d']);
   await page.getByTestId('learn-train').click();
   await expect.poll(() => steps(page), { timeout: 20_000 }).toBeGreaterThan(3);
   await page.getByTestId('learn-open-flow-s4d').click();
@@ -90,11 +83,7 @@ test('a trained-model link retrains the model and shows the same influence matri
   test.setTimeout(240_000);
   await app.open();
   await app.show('learn');
-  await page.getByTestId('learn-task').selectOption('delayed-copy');
-  await page.getByTestId('learn-steps').selectOption('100');
-  await only(page, ['mamba']);
-  await page.getByTestId('learn-train').click();
-  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await trainDelayedCopy(page, ['mamba']);
   await page.getByTestId('learn-open-flow-mamba').click();
   await expect(page.getByTestId('flow-trained-banner')).toContainText('Mamba trained 100 steps');
   await expect(page.getByTestId('influence-progress')).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
@@ -145,7 +134,7 @@ test('Reset brings every Learn control back to its default', async ({ app, page 
   await page.getByTestId('learn-steps').selectOption('250');
   await page.getByTestId('learn-seed').fill('7');
   await page.getByTestId('learn-seed').press('Enter');
-  await only(page, ['cnn', 'mamba']);
+  await learnOnly(page, ['cnn', 'mamba']);
   await page.getByTestId('learn-seed').fill('-5');
   await page.getByTestId('learn-seed').press('Enter');
   await expect(page.getByTestId('learn-seed-notice')).toContainText('is not a seed');

@@ -1,6 +1,6 @@
 // Learn view: training starts, the curves grow, pause stops training, the run finishes and the
 // trained model opens in the Flow view with its influence heat map.
-import { test, expect } from './fixtures';
+import { test, expect, learnOnly, trainDelayedCopy } from './fixtures';
 
 const steps = (page) => page.getByTestId('learn-progress').getAttribute('data-steps').then(Number);
 
@@ -10,9 +10,7 @@ test('trains, pauses, resumes, finishes and opens the trained model in Flow', as
   await app.show('learn');
   await page.getByTestId('learn-task').selectOption('delayed-copy');
   await page.getByTestId('learn-steps').selectOption('100');
-  for (const f of ['cnn', 'rnn', 'linear-rnn', 's4d']) {
-    await page.getByTestId(`learn-family-${f}`).uncheck();
-  }
+  await learnOnly(page, ['transformer', 'mamba']);
   await expect(page.getByTestId('learn-loss-chart')).toHaveAttribute('data-curves', '0');
   await page.getByTestId('learn-train').click();
 
@@ -71,13 +69,7 @@ test('opens the trained model in Fading, in both languages and both themes', asy
   test.setTimeout(180_000);
   await app.open();
   await app.show('learn');
-  await page.getByTestId('learn-task').selectOption('delayed-copy');
-  await page.getByTestId('learn-steps').selectOption('100');
-  for (const f of ['cnn', 'transformer', 'rnn', 'linear-rnn', 'mamba']) {
-    await page.getByTestId(`learn-family-${f}`).uncheck();
-  }
-  await page.getByTestId('learn-train').click();
-  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await trainDelayedCopy(page, ['s4d']);
 
   await page.getByTestId('learn-open-fading-s4d').click();
   await expect(app.view('fading')).toBeVisible();

@@ -1,4 +1,4 @@
-import { test, expect, settledUrl } from './fixtures';
+import { test, expect, settledUrl, trainDelayedCopy } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // Links reproduce exactly (issue #18, the shell's part): the language is in the link, the theme
@@ -183,13 +183,7 @@ test('a trained-model link opening Fading retrains with progress and shows the s
   test.setTimeout(300_000);
   await app.open();
   await app.show('learn');
-  await page.getByTestId('learn-task').selectOption('delayed-copy');
-  await page.getByTestId('learn-steps').selectOption('100');
-  for (const f of ['cnn', 'transformer', 'rnn', 'linear-rnn', 'mamba']) {
-    await page.getByTestId(`learn-family-${f}`).uncheck();
-  }
-  await page.getByTestId('learn-train').click();
-  await expect(page.getByTestId('learn-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await trainDelayedCopy(page, ['s4d']);
   await page.getByTestId('learn-open-fading-s4d').click();
   const chart = page.getByTestId('fading-trained-chart');
   await expect(chart).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });

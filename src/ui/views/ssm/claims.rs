@@ -64,13 +64,7 @@ fn every_rule_is_stable_at_the_default_delta() {
 /// default) and 64 keeps less error than 8.
 #[test]
 fn hippo_larger_n_keeps_more_detail_at_the_defaults() {
-    let x = embed(
-        &tokenize(EXAMPLE_TEXT).tokens,
-        DEFAULT_D_MODEL,
-        DEFAULT_SEED,
-    );
-    let first: Vec<f64> = x.column(0).iter().map(|&v| f64::from(v)).collect();
-    let signal = ssm::interpolate_tokens(&first);
+    let signal = default_signal();
     let t = signal.len();
     let error = |n: usize| {
         let states = ssm::hippo_states(Measure::LegS, n, &signal).expect("states");
