@@ -161,3 +161,21 @@ test('Reset brings every Learn control back to its default', async ({ app, page 
   await expect(page.getByTestId('learn-task')).toHaveValue('selective-copy');
   await expect(page.getByTestId('learn-steps')).toHaveValue('1000');
 });
+
+test('an experiment shows its own task size, not a slider pinned at its end', async ({ app, page }) => {
+  await app.open();
+  await app.show('learn');
+  // The selective-copying experiment's noise length (80, crates/core/src/learn/presets.rs) is
+  // beyond the free slider's 8–32: the size is shown as the experiment's, with no slider.
+  await page.getByTestId('learn-preset').selectOption('selective-copying');
+  await expect(page.getByTestId('learn-knob-fixed')).toContainText('noise length 80 tokens');
+  await expect(page.getByTestId('learn-knob-fixed')).toContainText('set by the experiment');
+  await expect(page.getByTestId('slider-learn-knob')).toHaveCount(0);
+  // The preset note's sequence length agrees: 80 noise + 1 marker + 4 answers = 85.
+  await expect(page.getByTestId('learn-preset-note')).toContainText('length 85');
+  // Back to "my settings": the slider returns with the size clamped into its own range.
+  await page.getByTestId('learn-preset').selectOption('none');
+  await expect(page.getByTestId('learn-knob-fixed')).toHaveCount(0);
+  await expect(page.getByTestId('slider-learn-knob')).toHaveValue('32');
+  await expect(page.locator('.slider:has([data-testid="slider-learn-knob"]) .slider-value')).toHaveText('32 tokens');
+});

@@ -5,6 +5,7 @@
 //! Adding a knob: one constant here, one field in `ModelKnobs` (`model_controls.rs`) and its
 //! use in `ModelKnobs::config`.
 
+use crate::core::decimal::parse_decimal;
 use crate::ui::i18n::{tr, Tr};
 
 /// One numeric hyper-parameter as the interface shows it.
@@ -63,7 +64,7 @@ impl Knob {
         };
         // Printed with as many decimals as the step has, and read back: 0.9, not 0.9000000001.
         let decimals = decimals.clamp(0, 12) as usize;
-        format!("{value:.decimals$}").parse().unwrap_or(value)
+        parse_decimal(&format!("{value:.decimals$}")).unwrap_or(value)
     }
 }
 

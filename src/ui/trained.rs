@@ -370,7 +370,7 @@ mod tests {
         };
         assert_eq!(o.to_link(), "linear-rnn.selective-copy.16.42.291of1000");
         assert_eq!(TrainedOrigin::from_link(&o.to_link()), Ok(o));
-        // A preset's link carries the preset's own task size (64 noise positions today).
+        // A preset's link carries the preset's own task size (80 noise positions today).
         let knob = crate::core::learn::presets::preset("selective-copying")
             .expect("the preset exists")
             .task

@@ -11,6 +11,7 @@
 //! A malformed or out-of-range value never blanks the page: it is ignored or clamped, and a
 //! notice says so (`data-testid="url-notice"`).
 
+use crate::core::decimal::parse_decimal;
 use crate::core::models::family::Family;
 use crate::ui::i18n::{lang_untracked, Lang};
 use std::cell::RefCell;
@@ -114,7 +115,7 @@ fn say(en: String, es: String) -> String {
 
 /// Reads a number within `[min, max]`; `whole` rounds it to an integer.
 pub fn parse_number(raw: &str, min: f64, max: f64, whole: bool) -> Parsed<f64> {
-    let Ok(value) = raw.trim().parse::<f64>() else {
+    let Some(value) = parse_decimal(raw.trim()) else {
         return Parsed::Invalid(say(
             format!("“{raw}” is not a number"),
             format!("«{raw}» no es un número"),

@@ -4,6 +4,7 @@
 //! UI can memoize it and tests can run it natively with `cargo test`.
 
 pub mod cost;
+pub mod decimal;
 pub mod error;
 pub mod fading;
 pub mod fast_math;

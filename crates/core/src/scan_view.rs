@@ -10,6 +10,7 @@
 
 use ndarray::ArrayView2;
 
+use crate::decimal::parse_decimal;
 use crate::error::{CoreError, CoreResult};
 use crate::models::mamba;
 use crate::rng::rng_for;
@@ -92,8 +93,8 @@ pub fn random_inputs(seed: u64) -> (Vec<f32>, Vec<f32>) {
 /// `Ok((value, Some(note)))` when it was clamped; `Err(message)` when it is not a number.
 pub fn parse_value(raw: &str, limit: f32) -> Result<(f32, Option<String>), String> {
     let text = raw.trim().replace('−', "-");
-    match text.parse::<f32>() {
-        Ok(v) if v.is_finite() => {
+    match parse_decimal(&text).map(|v| v as f32) {
+        Some(v) if v.is_finite() => {
             let c = v.clamp(-limit, limit);
             let note = (c != v).then(|| format!("{v} is outside [−{limit}, {limit}]: using {c}"));
             Ok((c, note))

@@ -7,6 +7,7 @@
 //!
 //! The export uses the current theme or, on request, the light one (for print).
 
+use crate::core::decimal::parse_decimal;
 use crate::ui::i18n::{lang_untracked, t, Lang};
 use crate::ui::theme::{Theme, ThemeChoice};
 use crate::ui::widgets::export_card::{compose, Body, CardSpec, ColorBar};
@@ -529,7 +530,7 @@ fn file_name(view: &str, figure: &str, s: &Settings, ext: &str) -> String {
     let (mut words, mut numbers) = (Vec::new(), Vec::new());
     for (k, v) in &s.pairs {
         let key = k.rsplit('.').next().unwrap_or(k);
-        if v.parse::<f64>().is_ok() {
+        if parse_decimal(v).is_some() {
             numbers.push(slug(&format!("{key}{v}")));
         } else {
             words.push(slug(v));
@@ -904,7 +905,7 @@ pub fn ExportPanel(
                         {formats.iter().map(|&format| {
                             let id = format!("export-{format}-{}", figure.name);
                             let figure = figure.clone();
-                            view! { <button data-testid=id on:click=move |_| run(figure.clone(), format)>{format.to_uppercase()}</button> }
+                            view! { <button data-testid=id on:click=move |_| run(figure.clone(), format)>{format.to_ascii_uppercase()}</button> }
                         }).collect_view()}
                         </li>
                     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::core::decimal::parse_decimal;
 use crate::ui::i18n::{t, tr, Tr};
 
 /// Whether the user asked the system for less motion.
@@ -149,7 +150,7 @@ pub fn Player(
                     prop:value=move || speed.get().to_string()
                     aria-valuetext=move || format!("{} {}", speed.get(), tr("steps per second", "pasos por segundo").now())
                     on:input:target=move |ev| {
-                        if let Ok(v) = ev.target().value().parse::<f64>() { speed.set(v.clamp(0.5, 20.0)) }
+                        if let Some(v) = parse_decimal(&ev.target().value()) { speed.set(v.clamp(0.5, 20.0)) }
                     }
                 />
                 {move || format!(" {}/s", speed.get())}

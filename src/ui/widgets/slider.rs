@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::format::display_number;
+use crate::core::decimal::parse_decimal;
 use crate::ui::i18n::{show, Tr};
 use crate::ui::knobs::Knob;
 use crate::ui::url_state::{format_number, parse_number, url_state};
@@ -104,7 +105,7 @@ pub fn Slider(
                 prop:value=move || to_position(value.get()).to_string()
                 aria-valuetext=shown
                 on:input:target=move |ev| {
-                    if let Ok(p) = ev.target().value().parse::<f64>() {
+                    if let Some(p) = parse_decimal(&ev.target().value()) {
                         // The value in force is the one a link carries (rounded as in the
                         // URL), so a reloaded link draws exactly the same figures.
                         value.set(spec.rounded(from_position(p.clamp(low, high)).clamp(min, max)));

@@ -200,7 +200,7 @@ static PRESETS: [Preset; 3] = [
         id: "selective-copying",
         task: TaskSpec {
             task: Task::SelectiveCopy,
-            knob: 64,
+            knob: 80,
             marked: SELECTIVE_MARKED,
             symbols: PRESET_SYMBOLS,
         },

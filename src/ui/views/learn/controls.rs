@@ -95,6 +95,11 @@ fn PresetSelect() -> impl IntoView {
             state.task.set(p.task.task);
             state.knob.set(p.task.knob as f64);
             state.steps.set(p.steps);
+        } else {
+            // Back to "my settings": a preset's size (80 noise tokens) is beyond the slider's.
+            let task = state.task.get_untracked();
+            let knob = state.knob.get_untracked().round() as usize;
+            state.knob.set(task.clamp_knob(knob) as f64);
         }
     };
     view! {
@@ -149,9 +154,19 @@ pub fn LearnControls() -> impl IntoView {
                 </select>
             </label>
             {move || {
-                let t = task.get();
-                let (lo, hi, _) = t.knob_range();
-                view! { <Slider label=knob_label(t) param="learn-knob" unit=tr("tokens", "tokens") min=lo as f64 max=hi as f64 step=1.0 value=knob /> }
+                let current = task.get();
+                if let Some(p) = state.preset.get().and_then(preset) {
+                    // A preset's size is its own (it may lie beyond the slider's range).
+                    return view! {
+                        <p class="learn-fixed-size" data-testid="learn-knob-fixed">
+                            {show(knob_label(current))}" "<strong>{p.task.knob}</strong>
+                            {(current != Task::AssociativeRecall).then(|| t(" tokens", " tokens"))}
+                            " — "{t("set by the experiment", "fijado por el experimento")}
+                        </p>
+                    }.into_any();
+                }
+                let (lo, hi, _) = current.knob_range();
+                view! { <Slider label=knob_label(current) param="learn-knob" unit=tr("tokens", "tokens") min=lo as f64 max=hi as f64 step=1.0 value=knob /> }.into_any()
             }}
             <label>{t("steps ", "pasos ")}
                 <select data-testid="learn-steps"

@@ -41,7 +41,7 @@ pub fn RunBar() -> impl IntoView {
             <button data-testid="learn-resume" on:click=move |_| state.resume() disabled=move || status.get() != Status::Paused>{t("Resume", "Continuar")}</button>
             <progress data-testid="learn-progress" max="1" prop:value=progress
                 data-steps=move || state.steps_done().to_string()
-                data-status=move || format!("{:?}", status.get()).to_lowercase()></progress>
+                data-status=move || format!("{:?}", status.get()).to_ascii_lowercase()></progress>
             <span class="learn-status" role="status">{line}</span>
         </div>
     }

@@ -26,6 +26,11 @@ pub fn verdicts(
             .find(|r| r.family == f)
             .and_then(|r| r.accuracy())
     };
+    let parameters = |f: Family| {
+        runs.iter()
+            .find(|r| r.family == f)
+            .map_or(0, |r| r.parameters)
+    };
     let pct = |v: f32| format!("{:.0}%", v * 100.0);
     let name = |f: Family| family_name(f, lang);
     let best_of = |families: &[Family]| {
@@ -50,6 +55,7 @@ pub fn verdicts(
     let mamba_verdict = match (task, acc(Family::Mamba), best_lti) {
         (Task::SelectiveCopy, Some(m_raw), Some((best_f, best_raw))) if done => {
             let (m, best_name, best) = (pct(m_raw), name(best_f), pct(best_raw));
+            let params = parameters(Family::Mamba);
             if m_raw >= best_raw + 0.15 {
                 match lang {
                     Lang::En => format!("These runs agree: Mamba reached {m} held-out accuracy, the best time-invariant model ({best_name}) {best}."),
@@ -57,8 +63,8 @@ pub fn verdicts(
                 }
             } else if best_raw >= m_raw - 0.05 {
                 match lang {
-                    Lang::En => format!("These runs do not show it: Mamba reached {m}, the time-invariant {best_name} {best}. At this tiny budget (≈ 3 k parameters, {knob} noise tokens) the gap the paper reports did not appear — try more steps or a longer noise stretch."),
-                    Lang::Es => format!("Estas ejecuciones no lo muestran: Mamba alcanzó un {m}; {best_name}, invariante en el tiempo, un {best}. Con un presupuesto tan pequeño (≈ 3 mil parámetros, {knob} tokens de relleno) no apareció la diferencia que describe el artículo: prueba con más pasos o con un relleno más largo."),
+                    Lang::En => format!("These runs do not show it: Mamba reached {m}, the time-invariant {best_name} {best}. At this tiny size (Mamba {params} parameters, {knob} noise tokens) the gap the paper reports did not appear — try more steps or a longer noise stretch."),
+                    Lang::Es => format!("Estas ejecuciones no lo muestran: Mamba alcanzó un {m}; {best_name}, invariante en el tiempo, un {best}. Con un tamaño tan pequeño (Mamba con {params} parámetros, {knob} tokens de relleno) no apareció la diferencia que describe el artículo: prueba con más pasos o con un relleno más largo."),
                 }
             } else {
                 match lang {
@@ -107,7 +113,61 @@ pub fn verdicts(
         ).to_string(),
     };
     out.push((jelassi_claim, jelassi_verdict));
+    out.push(arora(task, &acc, &best_of, &name, &pct, done, lang));
     out
+}
+
+/// Arora et al. 2023 ("Zoology"): attention solves associative recall, while gated
+/// convolutions and other time-invariant models need a width growing with the number of pairs.
+/// The transformer against the best time-invariant family, and whether it is first of all.
+fn arora(
+    task: Task,
+    acc: &dyn Fn(Family) -> Option<f32>,
+    best_of: &dyn Fn(&[Family]) -> Option<(Family, f32)>,
+    name: &dyn Fn(Family) -> &'static str,
+    pct: &dyn Fn(f32) -> String,
+    done: bool,
+    lang: Lang,
+) -> (String, String) {
+    let claim = lang.pick(
+        "Arora et al. (2023), “Zoology”: attention solves associative recall, while gated convolutions and other time-invariant models need a width that grows with the number of pairs.",
+        "Arora et al. (2023), «Zoology»: la atención resuelve la recuperación asociativa, mientras que las convoluciones con compuertas y los demás modelos invariantes en el tiempo necesitan una anchura que crece con el número de pares.",
+    ).to_string();
+    let verdict = match (task, acc(Family::Transformer), best_of(&TIME_INVARIANT)) {
+        (Task::AssociativeRecall, Some(t_raw), Some((best_f, best_raw))) if done => {
+            let (t, best_name, best) = (pct(t_raw), name(best_f), pct(best_raw));
+            let first = Family::ALL
+                .into_iter()
+                .filter(|&f| f != Family::Transformer)
+                .filter_map(|f| acc(f).map(|a| (f, a)))
+                .find(|&(_, a)| a > t_raw);
+            match (t_raw >= best_raw + 0.15, first) {
+                (true, None) => match lang {
+                    Lang::En => format!("These runs agree: the transformer is first with {t}; the best time-invariant model ({best_name}) reached {best}."),
+                    Lang::Es => format!("Estas ejecuciones lo confirman: el transformer es el primero, con un {t}; el mejor modelo invariante en el tiempo ({best_name}) alcanzó un {best}."),
+                },
+                (true, Some((f, a))) => match lang {
+                    Lang::En => format!("Partly: the transformer ({t}) is well ahead of the best time-invariant model ({best_name}, {best}), but {} did better still ({}).", name(f), pct(a)),
+                    Lang::Es => format!("En parte: el transformer ({t}) supera con holgura al mejor modelo invariante en el tiempo ({best_name}, {best}), pero {} lo hizo aún mejor ({}).", name(f), pct(a)),
+                },
+                (false, _) => match lang {
+                    Lang::En => format!("These runs do not show it: the transformer reached {t}, the time-invariant {best_name} {best}."),
+                    Lang::Es => format!("Estas ejecuciones no lo muestran: el transformer alcanzó un {t}; {best_name}, invariante en el tiempo, un {best}."),
+                },
+            }
+        }
+        (Task::AssociativeRecall, Some(_), Some(_)) => lang
+            .pick(
+                "Training… the verdict appears when the runs finish.",
+                "Entrenando… el veredicto aparece cuando terminen las ejecuciones.",
+            )
+            .to_string(),
+        _ => lang.pick(
+            "Not tested by these runs: train the transformer and a time-invariant model (CNN, S4D or the linear RNN) on associative recall.",
+            "Estas ejecuciones no lo ponen a prueba: entrena el transformer y un modelo invariante en el tiempo (la CNN, S4D o la RNN lineal) en la recuperación asociativa.",
+        ).to_string(),
+    };
+    (claim, verdict)
 }
 
 #[cfg(test)]
@@ -152,6 +212,38 @@ mod tests {
             "{}",
             v[0].1
         );
+    }
+
+    /// Recall (Zoology): the transformer against the best time-invariant model, and first of
+    /// all; the preset's medians (transformer 100 %, Mamba 90 %, best time-invariant 37 %) agree.
+    #[test]
+    fn recall_transformer_first_and_ahead_of_time_invariant() {
+        let mut runs = vec![
+            run(Family::Transformer, 1.0),
+            run(Family::Mamba, 0.9),
+            run(Family::LinearRnn, 0.37),
+            run(Family::S4d, 0.35),
+            run(Family::Cnn, 0.32),
+        ];
+        let v = verdicts(Task::AssociativeRecall, 8, &runs, true, Lang::En);
+        assert!(
+            v[2].1.contains("agree") && v[2].1.contains("(Linear RNN) reached 37%"),
+            "{}",
+            v[2].1
+        );
+        runs[1] = run(Family::Mamba, 1.0);
+        runs[0] = run(Family::Transformer, 0.95);
+        let v = verdicts(Task::AssociativeRecall, 8, &runs, true, Lang::En);
+        assert!(
+            v[2].1.starts_with("Partly") && v[2].1.contains("Mamba did better still (100%)"),
+            "{}",
+            v[2].1
+        );
+        runs[2] = run(Family::LinearRnn, 0.9);
+        let v = verdicts(Task::AssociativeRecall, 8, &runs, true, Lang::En);
+        assert!(v[2].1.contains("do not show"), "{}", v[2].1);
+        let v = verdicts(Task::SelectiveCopy, 16, &runs, true, Lang::En);
+        assert!(v[2].1.starts_with("Not tested"), "{}", v[2].1);
     }
 
     /// The transformer is compared with the best fixed-state model (here Mamba).
