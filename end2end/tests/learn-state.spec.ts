@@ -178,4 +178,7 @@ test('an experiment shows its own task size, not a slider pinned at its end', as
   await expect(page.getByTestId('learn-knob-fixed')).toHaveCount(0);
   await expect(page.getByTestId('slider-learn-knob')).toHaveValue('32');
   await expect(page.locator('.slider:has([data-testid="slider-learn-knob"]) .slider-value')).toHaveText('32 tokens');
+  // Recall's knob counts pairs: "pairs 4", not "pairs 4 tokens".
+  await page.getByTestId('learn-task').selectOption('recall');
+  await expect(page.locator('.slider:has([data-testid="slider-learn-knob"]) .slider-value')).toHaveText('4');
 });

@@ -166,7 +166,9 @@ pub fn LearnControls() -> impl IntoView {
                     }.into_any();
                 }
                 let (lo, hi, _) = current.knob_range();
-                view! { <Slider label=knob_label(current) param="learn-knob" unit=tr("tokens", "tokens") min=lo as f64 max=hi as f64 step=1.0 value=knob /> }.into_any()
+                // "pairs 4", not "pairs 4 tokens": the recall knob counts pairs.
+                let unit = if current == Task::AssociativeRecall { Tr::same("") } else { tr("tokens", "tokens") };
+                view! { <Slider label=knob_label(current) param="learn-knob" unit min=lo as f64 max=hi as f64 step=1.0 value=knob /> }.into_any()
             }}
             <label>{t("steps ", "pasos ")}
                 <select data-testid="learn-steps"

@@ -21,24 +21,14 @@ pub fn verdicts(
     done: bool,
     lang: Lang,
 ) -> Vec<(String, String)> {
-    let acc = |f: Family| {
-        runs.iter()
-            .find(|r| r.family == f)
-            .and_then(|r| r.accuracy())
-    };
+    let acc = |f: Family| accuracy(runs, f);
     let parameters = |f: Family| {
         runs.iter()
             .find(|r| r.family == f)
             .map_or(0, |r| r.parameters)
     };
-    let pct = |v: f32| format!("{:.0}%", v * 100.0);
     let name = |f: Family| family_name(f, lang);
-    let best_of = |families: &[Family]| {
-        families
-            .iter()
-            .filter_map(|&f| acc(f).map(|a| (f, a)))
-            .reduce(|a, b| if b.1 > a.1 { b } else { a })
-    };
+    let best_of = |families: &[Family]| best_of(runs, families);
     let training = lang
         .pick(
             "Training… the verdict appears when the runs finish.",
@@ -113,27 +103,40 @@ pub fn verdicts(
         ).to_string(),
     };
     out.push((jelassi_claim, jelassi_verdict));
-    out.push(arora(task, &acc, &best_of, &name, &pct, done, lang));
+    out.push(arora(task, runs, done, lang));
     out
+}
+
+/// A family's held-out accuracy, once its run has one.
+fn accuracy(runs: &[RunSummary], family: Family) -> Option<f32> {
+    runs.iter()
+        .find(|r| r.family == family)
+        .and_then(|r| r.accuracy())
+}
+
+/// The most accurate of `families` among the runs, with its accuracy.
+fn best_of(runs: &[RunSummary], families: &[Family]) -> Option<(Family, f32)> {
+    families
+        .iter()
+        .filter_map(|&f| accuracy(runs, f).map(|a| (f, a)))
+        .reduce(|a, b| if b.1 > a.1 { b } else { a })
+}
+
+fn pct(v: f32) -> String {
+    format!("{:.0}%", v * 100.0)
 }
 
 /// Arora et al. 2023 ("Zoology"): attention solves associative recall, while gated
 /// convolutions and other time-invariant models need a width growing with the number of pairs.
 /// The transformer against the best time-invariant family, and whether it is first of all.
-fn arora(
-    task: Task,
-    acc: &dyn Fn(Family) -> Option<f32>,
-    best_of: &dyn Fn(&[Family]) -> Option<(Family, f32)>,
-    name: &dyn Fn(Family) -> &'static str,
-    pct: &dyn Fn(f32) -> String,
-    done: bool,
-    lang: Lang,
-) -> (String, String) {
+fn arora(task: Task, runs: &[RunSummary], done: bool, lang: Lang) -> (String, String) {
+    let acc = |f: Family| accuracy(runs, f);
+    let name = |f: Family| family_name(f, lang);
     let claim = lang.pick(
         "Arora et al. (2023), “Zoology”: attention solves associative recall, while gated convolutions and other time-invariant models need a width that grows with the number of pairs.",
         "Arora et al. (2023), «Zoology»: la atención resuelve la recuperación asociativa, mientras que las convoluciones con compuertas y los demás modelos invariantes en el tiempo necesitan una anchura que crece con el número de pares.",
     ).to_string();
-    let verdict = match (task, acc(Family::Transformer), best_of(&TIME_INVARIANT)) {
+    let verdict = match (task, acc(Family::Transformer), best_of(runs, &TIME_INVARIANT)) {
         (Task::AssociativeRecall, Some(t_raw), Some((best_f, best_raw))) if done => {
             let (t, best_name, best) = (pct(t_raw), name(best_f), pct(best_raw));
             let first = Family::ALL
