@@ -153,6 +153,17 @@ test('present mode: one figure at a time, moved through by keyboard, the animati
   const before = await counter.textContent();
   await page.keyboard.press('ArrowRight');
   await expect(counter).not.toHaveText(before!);
+  // The step redraws the diagram as a new element: the presented figure is still the diagram,
+  // on screen, not a blank backdrop (the class left on the old, detached element).
+  await expect(page.locator('.present-current')).toHaveCount(1);
+  const shown = page.locator('.present-current [data-testid="flow-diagram"]');
+  await expect(shown).toBeVisible();
+  await expect(shown).toHaveAttribute('class', /flow-diagram/);
+  const lit = (await page.locator('.present-current').boundingBox())!;
+  expect(lit.width).toBeGreaterThan(640);
+  expect(lit.y + lit.height).toBeLessThanOrEqual(720 + 1);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('.present-current [data-testid="flow-diagram"]')).toBeVisible();
   await page.screenshot({ path: 'screenshots/present-flow.png' });
   await page.keyboard.press('Escape');
   await expect(bar).toHaveCount(0);

@@ -6,6 +6,10 @@
 //!
 //! The figure stays the live element of the view — it is lifted out of the flow with a class
 //! (`present-current`, style/main.css) and scaled with CSS `zoom`, so stepping redraws it as usual.
+//! A view that redraws a figure (Flow's diagram at each step: the renderer writes the element's
+//! `class` afresh, or puts a new element in its place) would drop the lift and leave the screen
+//! blank: while presenting, a `MutationObserver` on `<main>` lifts the figure at the same
+//! position again whenever the lifted one has lost its class or left the page.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -80,6 +84,27 @@ fn lift(block: &Element) -> Option<String> {
     before
 }
 
+/// Calls `on_change` after every change of `<main>`'s element tree or of a `class` in it
+/// (`on_change` must do nothing when the lift is in place, or lifting would call it again).
+/// Observing starts with `observe` below.
+fn tree_observer(on_change: impl Fn() + 'static) -> Option<web_sys::MutationObserver> {
+    let callback = Closure::<dyn FnMut()>::new(on_change);
+    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).ok();
+    // One callback for the page's life (present mode mounts once, in the header).
+    callback.forget();
+    observer
+}
+
+fn observe(observer: &web_sys::MutationObserver) {
+    if let Some(main) = root() {
+        let options = web_sys::MutationObserverInit::new();
+        options.set_child_list(true);
+        options.set_subtree(true);
+        options.set_attribute_filter(&js_sys::Array::of1(&JsValue::from_str("class")));
+        let _ = observer.observe_with_options(&main, &options);
+    }
+}
+
 /// Asks for the browser's full screen; a refusal (no user gesture, a headless browser) is
 /// caught, so it never reaches the console.
 fn full_screen(on: bool) {
@@ -131,6 +156,18 @@ pub fn PresentMode() -> impl IntoView {
         title.set(name.clone());
         at.set(Some(k.min(blocks.len() - 1)));
     };
+    // The lifted figure was redrawn (its class rewritten, or a new element): lift it again.
+    let redrawn = tree_observer(move || {
+        let dropped = lifted.with_value(|l| {
+            l.as_ref().is_some_and(|(b, _)| {
+                !b.is_connected() || !b.class_list().contains("present-current")
+            })
+        });
+        if let (true, Some(k)) = (dropped, at.get_untracked()) {
+            show(k);
+        }
+    });
+    let redrawn = StoredValue::new_local(redrawn);
     let open = move || {
         if at.get_untracked().is_none() {
             if let Some(html) = document().document_element() {
@@ -138,9 +175,11 @@ pub fn PresentMode() -> impl IntoView {
             }
             full_screen(true);
             show(0);
+            redrawn.with_value(|o| o.as_ref().map(observe));
         }
     };
     let close = move || {
+        redrawn.with_value(|o| o.as_ref().map(|o| o.disconnect()));
         if let Some((old, style)) = lifted.get_value() {
             release(&old, style);
         }
