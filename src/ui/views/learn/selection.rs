@@ -176,9 +176,11 @@ fn fading_line(data: &SelectionData) -> impl IntoView {
         })
         .collect();
     view! {
-        <svg class="selection-fading" viewBox=format!("0 0 {w} {h}") role="img"
+        // Stretched to its box (the box is wider than 240:90), the stroke kept at 2 px.
+        <svg class="selection-fading" viewBox=format!("0 0 {w} {h}") role="img" preserveAspectRatio="none"
             data-testid=format!("selection-fading-{}", data.family.id()) data-values=serde_like(&data.fading)>
-            <polyline points=points fill="none" stroke=family_css(data.family) stroke-width="2"></polyline>
+            <polyline points=points fill="none" stroke=family_css(data.family) stroke-width="2"
+                vector-effect="non-scaling-stroke"></polyline>
         </svg>
     }
 }
