@@ -30,6 +30,14 @@ pub fn knob_label(task: Task) -> Tr {
     }
 }
 
+/// The unit after the task size: "pairs 4", not "pairs 4 tokens" (the recall knob counts pairs).
+pub fn knob_unit(task: Task) -> Tr {
+    match task {
+        Task::AssociativeRecall => Tr::same(""),
+        Task::DelayedCopy | Task::SelectiveCopy => tr("tokens", "tokens"),
+    }
+}
+
 /// What the Flow and Fading views show instead of the random models when set.
 #[derive(Debug, Clone)]
 pub struct TrainedModel {

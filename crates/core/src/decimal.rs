@@ -117,7 +117,10 @@ fn exponent_at(bytes: &[u8], mut at: usize) -> Option<(i64, usize)> {
     (at > start).then_some((if negative { -value } else { value }, at))
 }
 
-/// m · 10^e as a double: exact (one rounding) on Clinger's fast path, a few ulps off it.
+/// m · 10^e as a double, applying 10^e in steps of at most 10^22 (exact powers), so that no
+/// intermediate overflows or underflows before the last step. With |e| ≤ 22 that is one step,
+/// m · 10^e or m / 10^−e: Clinger's fast path, exact (one rounding) when m < 2^53; each further
+/// step adds at most one rounding.
 fn scale(mantissa: u64, exponent: i64) -> f64 {
     if mantissa == 0 || exponent < -EXPONENT_LIMIT {
         return 0.0;
@@ -125,15 +128,7 @@ fn scale(mantissa: u64, exponent: i64) -> f64 {
     if exponent > EXPONENT_LIMIT {
         return f64::INFINITY;
     }
-    let m = mantissa as f64;
-    let fast = mantissa < 1 << 53 && exponent.abs() <= 22;
-    if fast {
-        let power = EXACT_POWERS_OF_TEN[exponent.unsigned_abs() as usize];
-        return if exponent >= 0 { m * power } else { m / power };
-    }
-    // Off the fast path: 10^|e| as a product of exact powers, applied in steps of at most 10^22
-    // so that no intermediate overflows or underflows before the last step.
-    let mut value = m;
+    let mut value = mantissa as f64;
     let mut left = exponent;
     while left != 0 {
         let step = left.clamp(-22, 22);

@@ -8,9 +8,10 @@
 //! them as soon as a view is rendered (before the next paint), so nothing jumps after load.
 
 use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsCast};
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 
+use super::tree_observer::{observe_subtree, tree_observer};
 use crate::ui::i18n::{lang, lang_untracked, Lang};
 
 /// Screens on which the paragraphs fold (style/main.css uses the same media query).
@@ -77,15 +78,10 @@ fn toggle(target: Option<web_sys::EventTarget>) -> bool {
 
 /// Watches `<main>` (call once, from the app shell, after it is mounted).
 pub fn watch_folds(main: &web_sys::HtmlElement) {
-    let on_change = Closure::<dyn FnMut()>::new(move || mark(lang_untracked()));
-    if let Ok(observer) = web_sys::MutationObserver::new(on_change.as_ref().unchecked_ref()) {
-        let options = web_sys::MutationObserverInit::new();
-        options.set_child_list(true);
-        options.set_subtree(true);
-        let _ = observer.observe_with_options(main, &options);
-    }
     // One observer for the page's life.
-    on_change.forget();
+    if let Some(observer) = tree_observer(move || mark(lang_untracked())) {
+        observe_subtree(&observer, main, false);
+    }
     mark(lang_untracked());
     // The labels follow the language.
     Effect::new(move |_| {

@@ -11,3 +11,4 @@ pub mod player;
 pub mod present;
 pub mod shortcuts;
 pub mod slider;
+pub mod tree_observer;

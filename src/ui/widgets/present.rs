@@ -18,6 +18,7 @@ use web_sys::Element;
 
 use super::export::figure_blocks;
 use super::player::typing_in_field;
+use super::tree_observer::{observe_subtree, tree_observer};
 use crate::ui::i18n::{lang, t, Lang};
 
 /// Room kept for the bar at the top and a margin, in CSS pixels.
@@ -84,27 +85,6 @@ fn lift(block: &Element) -> Option<String> {
     before
 }
 
-/// Calls `on_change` after every change of `<main>`'s element tree or of a `class` in it
-/// (`on_change` must do nothing when the lift is in place, or lifting would call it again).
-/// Observing starts with `observe` below.
-fn tree_observer(on_change: impl Fn() + 'static) -> Option<web_sys::MutationObserver> {
-    let callback = Closure::<dyn FnMut()>::new(on_change);
-    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).ok();
-    // One callback for the page's life (present mode mounts once, in the header).
-    callback.forget();
-    observer
-}
-
-fn observe(observer: &web_sys::MutationObserver) {
-    if let Some(main) = root() {
-        let options = web_sys::MutationObserverInit::new();
-        options.set_child_list(true);
-        options.set_subtree(true);
-        options.set_attribute_filter(&js_sys::Array::of1(&JsValue::from_str("class")));
-        let _ = observer.observe_with_options(&main, &options);
-    }
-}
-
 /// Asks for the browser's full screen; a refusal (no user gesture, a headless browser) is
 /// caught, so it never reaches the console.
 fn full_screen(on: bool) {
@@ -157,6 +137,7 @@ pub fn PresentMode() -> impl IntoView {
         at.set(Some(k.min(blocks.len() - 1)));
     };
     // The lifted figure was redrawn (its class rewritten, or a new element): lift it again.
+    // (Present mode mounts once, in the header: one observer for the page's life.)
     let redrawn = tree_observer(move || {
         let dropped = lifted.with_value(|l| {
             l.as_ref().is_some_and(|(b, _)| {
@@ -175,7 +156,9 @@ pub fn PresentMode() -> impl IntoView {
             }
             full_screen(true);
             show(0);
-            redrawn.with_value(|o| o.as_ref().map(observe));
+            if let Some(main) = root() {
+                redrawn.with_value(|o| o.as_ref().map(|o| observe_subtree(o, &main, true)));
+            }
         }
     };
     let close = move || {

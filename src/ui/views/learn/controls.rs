@@ -11,7 +11,7 @@ use crate::core::learn::presets::{preset, presets as presets_list};
 use crate::core::learn::tasks::{example_of, Task, TaskSpec};
 use crate::core::models::family::Family;
 use crate::ui::i18n::{family_name, lang, show, t, tr, Lang, Tr};
-use crate::ui::trained::{knob_label, task_name};
+use crate::ui::trained::{knob_label, knob_unit, task_name};
 use crate::ui::url_state::{parse_whole, url_state};
 use crate::ui::widgets::slider::Slider;
 
@@ -155,19 +155,18 @@ pub fn LearnControls() -> impl IntoView {
             </label>
             {move || {
                 let current = task.get();
+                let unit = knob_unit(current);
                 if let Some(p) = state.preset.get().and_then(preset) {
                     // A preset's size is its own (it may lie beyond the slider's range).
                     return view! {
                         <p class="learn-fixed-size" data-testid="learn-knob-fixed">
                             {show(knob_label(current))}" "<strong>{p.task.knob}</strong>
-                            {(current != Task::AssociativeRecall).then(|| t(" tokens", " tokens"))}
+                            {(!unit.is_empty()).then(|| format!(" {}", unit.now()))}
                             " — "{t("set by the experiment", "fijado por el experimento")}
                         </p>
                     }.into_any();
                 }
                 let (lo, hi, _) = current.knob_range();
-                // "pairs 4", not "pairs 4 tokens": the recall knob counts pairs.
-                let unit = if current == Task::AssociativeRecall { Tr::same("") } else { tr("tokens", "tokens") };
                 view! { <Slider label=knob_label(current) param="learn-knob" unit min=lo as f64 max=hi as f64 step=1.0 value=knob /> }.into_any()
             }}
             <label>{t("steps ", "pasos ")}

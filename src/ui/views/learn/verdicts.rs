@@ -22,19 +22,10 @@ pub fn verdicts(
     lang: Lang,
 ) -> Vec<(String, String)> {
     let acc = |f: Family| accuracy(runs, f);
-    let parameters = |f: Family| {
-        runs.iter()
-            .find(|r| r.family == f)
-            .map_or(0, |r| r.parameters)
-    };
+    let parameters = |f: Family| run_of(runs, f).map_or(0, |r| r.parameters);
     let name = |f: Family| family_name(f, lang);
     let best_of = |families: &[Family]| best_of(runs, families);
-    let training = lang
-        .pick(
-            "Training… the verdict appears when the runs finish.",
-            "Entrenando… el veredicto aparece cuando terminen las ejecuciones.",
-        )
-        .to_string();
+    let training = training_line(lang);
     let mut out = Vec::new();
     // Gu & Dao 2023: selection (input-dependent Δ, B, C) solves selective copying; LTI SSMs do not.
     let mamba_claim = lang.pick(
@@ -107,11 +98,22 @@ pub fn verdicts(
     out
 }
 
+/// What a verdict says while the runs it needs are still training.
+fn training_line(lang: Lang) -> String {
+    lang.pick(
+        "Training… the verdict appears when the runs finish.",
+        "Entrenando… el veredicto aparece cuando terminen las ejecuciones.",
+    )
+    .to_string()
+}
+
+fn run_of(runs: &[RunSummary], family: Family) -> Option<&RunSummary> {
+    runs.iter().find(|r| r.family == family)
+}
+
 /// A family's held-out accuracy, once its run has one.
 fn accuracy(runs: &[RunSummary], family: Family) -> Option<f32> {
-    runs.iter()
-        .find(|r| r.family == family)
-        .and_then(|r| r.accuracy())
+    run_of(runs, family).and_then(|r| r.accuracy())
 }
 
 /// The most accurate of `families` among the runs, with its accuracy.
@@ -159,12 +161,7 @@ fn arora(task: Task, runs: &[RunSummary], done: bool, lang: Lang) -> (String, St
                 },
             }
         }
-        (Task::AssociativeRecall, Some(_), Some(_)) => lang
-            .pick(
-                "Training… the verdict appears when the runs finish.",
-                "Entrenando… el veredicto aparece cuando terminen las ejecuciones.",
-            )
-            .to_string(),
+        (Task::AssociativeRecall, Some(_), Some(_)) => training_line(lang),
         _ => lang.pick(
             "Not tested by these runs: train the transformer and a time-invariant model (CNN, S4D or the linear RNN) on associative recall.",
             "Estas ejecuciones no lo ponen a prueba: entrena el transformer y un modelo invariante en el tiempo (la CNN, S4D o la RNN lineal) en la recuperación asociativa.",
